@@ -1,0 +1,623 @@
+//! From statements to sourced claims: attribution, polarity, modality, event, actor,
+//! places, time and quantities (claims-spec §2-4).
+//!
+//! Pure: text in, values out. Nothing here prints or touches the database.
+
+pub mod quantity;
+pub mod time;
+
+use std::ops::Range;
+
+use crate::article::Article;
+use crate::gazetteer::{Gazetteer, PlaceContext, PlaceMention};
+use crate::lexicon::{ActorMention, Cue, EventType, LangLexicon, Lexicon};
+use crate::pattern::Hit;
+use crate::split::{Splitter, Statement, StatementKind};
+use crate::text::{tokenize, Folded, Token};
+
+pub use quantity::Quantity;
+pub use time::{DateSource, EventDate, Precision};
+
+/// The claimant of a statement nobody is named for ("it was reported that").
+pub const UNATTRIBUTED: &str = "unattributed";
+/// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
+const NEGATION_REACH: usize = 3;
+/// An attribution verb this close to the end of a sentence is a trailing frame
+/// ("..., the army said."), so the content is what came before it.
+const TRAILING_FRAME_WORDS: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    Asserted,
+    Denied,
+}
+
+impl Polarity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Polarity::Asserted => "asserted",
+            Polarity::Denied => "denied",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    Certain,
+    Reported,
+    Hedged,
+}
+
+impl Modality {
+    pub fn name(self) -> &'static str {
+        match self {
+            Modality::Certain => "certain",
+            Modality::Reported => "reported",
+            Modality::Hedged => "hedged",
+        }
+    }
+}
+
+/// Who is speaking, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// As written ("une source militaire"), or the outlet, or `unattributed`.
+    pub claimant: String,
+    pub claimant_actor: Option<usize>,
+    pub side: String,
+    pub relayed_by: Option<String>,
+    pub relay_actor: Option<usize>,
+    /// Whether a frame attributes the statement (otherwise it is the outlet's own voice).
+    pub attributed: bool,
+}
+
+/// A claim as extracted, before storage. Spans are byte ranges of the article body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimDraft {
+    pub statement: usize,
+    pub clause: Range<usize>,
+    pub source: Source,
+    pub polarity: Polarity,
+    pub modality: Modality,
+    pub event: EventType,
+    pub actor: Option<String>,
+    pub actor_id: Option<usize>,
+    pub actor_side: String,
+    /// Place mentions, offsets relative to the article body.
+    pub places: Vec<PlaceMention>,
+    pub date: EventDate,
+    pub quantities: Vec<Quantity>,
+    /// Pointer denial: the index (in this article's claims) of the claim it denies.
+    pub denies: Option<usize>,
+}
+
+/// Everything extracted from one article.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub statements: Vec<Statement>,
+    pub claims: Vec<ClaimDraft>,
+}
+
+/// The extraction pipeline: lexicon, gazetteer and sentence rules, built once per process.
+#[derive(Debug)]
+pub struct Pipeline {
+    pub lexicon: Lexicon,
+    pub gazetteer: Gazetteer,
+    pub splitter: Splitter,
+}
+
+/// What the article has said so far, for pronouns and "cette ville".
+#[derive(Debug, Default)]
+struct ArticleContext {
+    last_claimant: Option<Source>,
+    last_armed_actor: Option<usize>,
+    places: PlaceContext,
+}
+
+impl Pipeline {
+    pub fn new(lexicon: Lexicon, gazetteer: Gazetteer) -> Result<Pipeline, String> {
+        Ok(Pipeline { lexicon, gazetteer, splitter: Splitter::new()? })
+    }
+
+    /// Splits an article and extracts its claims. The article's language must be set.
+    pub fn extract(&self, article: &Article) -> Extraction {
+        let lang = article.lang.unwrap_or(crate::article::Lang::En);
+        let lex = self.lexicon.lang(lang);
+        let statements = self.splitter.split(&article.body, lang, lex);
+        let mut claims: Vec<ClaimDraft> = Vec::new();
+        let mut ctx = ArticleContext::default();
+        for (si, st) in statements.iter().enumerate() {
+            if !st.kind.can_claim() {
+                continue;
+            }
+            let inherited = st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
+            let first_new = claims.len();
+            self.extract_statement(article, lex, si, st, inherited, &mut ctx, &mut claims);
+            if claims.len() == first_new && st.kind == StatementKind::Sentence {
+                continue;
+            }
+        }
+        Extraction { statements, claims }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn extract_statement(
+        &self,
+        article: &Article,
+        lex: &LangLexicon,
+        si: usize,
+        st: &Statement,
+        inherited: Option<Source>,
+        ctx: &mut ArticleContext,
+        claims: &mut Vec<ClaimDraft>,
+    ) {
+        let base = st.span.start;
+        let s = &article.body[st.span.clone()];
+        let folded = Folded::new(s);
+        let text = folded.text.as_str();
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return;
+        }
+        let actors = self.lexicon.actors.find(s, &folded);
+        let cues = lex.cues.find_all(text, &tokens);
+
+        let frame = match inherited {
+            Some(src) => Frame { source: src, content: 0..tokens.len(), claimant_spans: Vec::new(), denial_verb: false },
+            None => self.attribution(article, lex, s, &folded, &tokens, &actors, &cues, ctx),
+        };
+        if frame.source.attributed && frame.source.claimant != UNATTRIBUTED {
+            ctx.last_claimant = Some(frame.source.clone());
+        }
+
+        let places = self.gazetteer.find(s, &folded, &tokens, lex, &frame.claimant_spans, &mut ctx.places);
+        let clauses = clauses(text, &tokens, lex, frame.content.clone());
+        let events = lex.events.find_leftmost_longest(text, &tokens);
+
+        // Clauses carrying an event; clauses without one join the claim before them.
+        let mut drafts: Vec<(Range<usize>, Option<EventType>)> = Vec::new();
+        for c in clauses {
+            let ev = events.iter().find(|h| h.start >= c.start && h.start < c.end).map(|h| *h.tag);
+            match (ev, drafts.last_mut()) {
+                (None, Some(last)) => last.0.end = c.end,
+                (Some(_), Some(last)) if last.1.is_none() => *last = (last.0.start..c.end, ev),
+                _ => drafts.push((c, ev)),
+            }
+        }
+
+        let first_in_statement = claims.len();
+        for (ci, (range, ev)) in drafts.iter().enumerate() {
+            let clause_text_start = tokens[range.start].start;
+            let clause_text_end = tokens[range.end - 1].end;
+            let clause_folded = &text[clause_text_start..clause_text_end];
+            let clause_tokens: Vec<Token> = tokens[range.clone()]
+                .iter()
+                .map(|t| Token { start: t.start - clause_text_start, end: t.end - clause_text_start })
+                .collect();
+            let in_clause = |h: &Hit<'_, Cue>| h.start >= range.start && h.end <= range.end;
+            let has = |cue: Cue| cues.iter().any(|h| *h.tag == cue && in_clause(h));
+
+            let event = ev.unwrap_or(EventType::Other);
+            let mut polarity = if (ci == 0 && frame.denial_verb) || has(Cue::DenialWord) || has(Cue::DenialVerb) {
+                Polarity::Denied
+            } else {
+                Polarity::Asserted
+            };
+            if polarity == Polarity::Asserted && ev.is_some() && negated(&cues, &events, range.clone()) {
+                polarity = Polarity::Denied;
+            }
+            // A hedge qualifies the whole sentence; a conditional verb only its clause.
+            let hedged = cues.iter().any(|h| *h.tag == Cue::Hedge) || conditional(clause_folded, &clause_tokens, lex);
+            let modality = if hedged {
+                Modality::Hedged
+            } else if frame.source.attributed {
+                Modality::Reported
+            } else {
+                Modality::Certain
+            };
+
+            // The event's actor: an armed actor named in the clause, else the claimant when it
+            // speaks of itself ("a déclaré avoir pris"), else a pronoun's referent.
+            let clause_orig = folded.original(clause_text_start)..folded.original_end(clause_text_end, s);
+            let named = actors.iter().filter(|m| m.start >= clause_orig.start && m.end <= clause_orig.end)
+                .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
+                .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
+                .collect::<Vec<_>>();
+            let armed = named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "armed").or_else(|| {
+                named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "official")
+            });
+            let (actor, actor_id) = match armed {
+                Some(m) => (Some(s[m.start..m.end].to_string()), Some(m.actor)),
+                None => {
+                    let self_report = has(Cue::Infinitive)
+                        || (has(Cue::Pronoun) && frame.source.claimant_actor.is_some());
+                    match frame.source.claimant_actor.filter(|&a| self_report && self.lexicon.actors.actors[a].kind == "armed") {
+                        Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
+                        None if has(Cue::Pronoun) => match ctx.last_armed_actor {
+                            Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
+                            None => (None, None),
+                        },
+                        None => (None, None),
+                    }
+                }
+            };
+            if let Some(a) = actor_id.filter(|&a| self.lexicon.actors.actors[a].kind == "armed") {
+                ctx.last_armed_actor = Some(a);
+            }
+            let actor_side = actor_id.map_or("unknown".to_string(), |a| self.lexicon.actors.actors[a].side.clone());
+
+            // Places: those in the clause, plus those of a leading phrase before the frame
+            // ("À Sweida, des factions ont déclaré ...") which belong to every clause.
+            let frame_start = frame.content.start.min(range.start);
+            let lead_end = if frame_start > 0 { folded.original(tokens[frame_start].start) } else { 0 };
+            let claim_places: Vec<PlaceMention> = places
+                .iter()
+                .filter(|p| (p.start >= clause_orig.start && p.end <= clause_orig.end) || (ci == 0 && p.end <= lead_end))
+                .map(|p| PlaceMention { start: p.start + base, end: p.end + base, ..p.clone() })
+                .collect();
+
+            let mut date = time::find_date(clause_folded, &clause_tokens, lex, article.published);
+            if date.source != DateSource::Explicit {
+                let whole = time::find_date(text, &tokens, lex, article.published);
+                if whole.source == DateSource::Explicit || date.source == DateSource::Publication {
+                    date = whole;
+                }
+            }
+            let mut quantities = quantity::find_quantities(clause_folded, &clause_tokens, lex, event.name());
+            for q in quantities.iter_mut().filter(|q| q.measure == "distance") {
+                let after = clause_text_start + clause_tokens.get(q.token).map_or(0, |t| t.start);
+                let from = claim_places.iter().find(|p| p.start - base >= folded.original(after));
+                if let Some(name) = from.and_then(|p| self.gazetteer.get(p.place)).map(|p| p.name.clone()) {
+                    q.measure = format!("distance from {name}");
+                }
+            }
+
+            claims.push(ClaimDraft {
+                statement: si,
+                clause: base + clause_orig.start..base + clause_orig.end,
+                source: frame.source.clone(),
+                polarity,
+                modality,
+                event,
+                actor,
+                actor_id,
+                actor_side,
+                places: claim_places,
+                date,
+                quantities,
+                denies: None,
+            });
+        }
+
+        // Pointer denials: a denial with no event of its own denies the claim before it,
+        // in this sentence first, then in earlier ones.
+        for i in first_in_statement..claims.len() {
+            if claims[i].polarity != Polarity::Denied || claims[i].event != EventType::Other {
+                continue;
+            }
+            let target = (0..i).rev().find(|&j| claims[j].polarity == Polarity::Asserted && claims[j].event.is_checkable());
+            if let Some(j) = target {
+                let (event, places, date, actor, actor_id, actor_side) = {
+                    let t = &claims[j];
+                    (t.event, t.places.clone(), t.date, t.actor.clone(), t.actor_id, t.actor_side.clone())
+                };
+                let c = &mut claims[i];
+                c.event = event;
+                if c.places.is_empty() {
+                    c.places = places;
+                }
+                if c.date.source != DateSource::Explicit {
+                    c.date = date;
+                }
+                if c.actor.is_none() {
+                    c.actor = actor;
+                    c.actor_id = actor_id;
+                    c.actor_side = actor_side;
+                }
+                c.denies = Some(j);
+            }
+        }
+    }
+}
+
+/// The attribution frame of a sentence: who says it, and which tokens are the content.
+struct Frame {
+    source: Source,
+    content: Range<usize>,
+    /// Original byte ranges of the claimant and relay names (no places are taken there).
+    claimant_spans: Vec<(usize, usize)>,
+    /// The frame's verb is itself a denial ("X a démenti que ...").
+    denial_verb: bool,
+}
+
+impl Pipeline {
+    #[allow(clippy::too_many_arguments)]
+    fn attribution(
+        &self,
+        article: &Article,
+        lex: &LangLexicon,
+        s: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        actors: &[ActorMention],
+        cues: &[Hit<'_, Cue>],
+        ctx: &ArticleContext,
+    ) -> Frame {
+        let text = &folded.text;
+        let orig = |t0: usize, t1: usize| -> (usize, usize) {
+            if t0 >= t1 || t1 > tokens.len() {
+                return (0, 0);
+            }
+            (folded.original(tokens[t0].start), folded.original_end(tokens[t1 - 1].end, s))
+        };
+        let n = tokens.len();
+        let first = |cue: Cue| cues.iter().find(|h| *h.tag == cue);
+        let after_complementizer = |t: usize| -> usize {
+            let mut t = t;
+            while cues.iter().any(|h| h.start == t && matches!(h.tag, Cue::Complementizer | Cue::Infinitive)) {
+                t += 1;
+            }
+            t
+        };
+
+        // "il a été signalé que", "images show": nobody is named.
+        if let Some(h) = first(Cue::Unattributed) {
+            return Frame {
+                source: Source {
+                    claimant: UNATTRIBUTED.into(),
+                    claimant_actor: None,
+                    side: "unknown".into(),
+                    relayed_by: None,
+                    relay_actor: None,
+                    attributed: true,
+                },
+                content: after_complementizer(h.end).min(n)..n,
+                claimant_spans: Vec::new(),
+                denial_verb: false,
+            };
+        }
+
+        // "selon X, ...", "according to X, ...": the source runs to the next comma.
+        if let Some(h) = first(Cue::According) {
+            let (src_start, _) = orig(h.end, (h.end + 1).min(n));
+            let rest = &s[src_start.min(s.len())..];
+            let src_len = rest.find([',', ';', ':', '.']).unwrap_or(rest.len());
+            let src_end = src_start + src_len;
+            let end_tok = tokens.iter().position(|t| folded.original(t.start) >= src_end).unwrap_or(n);
+            let (claimant, claimant_actor, span) = self.claimant_from(s, src_start, src_end, actors);
+            let source = self.resolve(article, claimant, claimant_actor, None, None, true, ctx);
+            let content = if h.start == 0 || end_tok < n && h.start < 2 { end_tok..n } else { 0..h.start };
+            return Frame { source, content, claimant_spans: vec![span], denial_verb: false };
+        }
+
+        // A verb of saying or denying.
+        // A hedge ("reportedly") is not a verb of saying even where a stem would match it.
+        let hedge_at = |i: usize| cues.iter().any(|h| *h.tag == Cue::Hedge && h.start <= i && i < h.end);
+        let verb = cues
+            .iter()
+            .find(|h| matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive) && h.start > 0 && !hedge_at(h.start));
+        if let Some(v) = verb {
+            let denial_verb = *v.tag == Cue::DenialVerb;
+            // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped.
+            let mut subj_end = v.start;
+            while subj_end > 0 && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary) {
+                let aux = cues.iter().filter(|h| h.end == subj_end && *h.tag == Cue::Auxiliary).map(|h| h.start).min().unwrap_or(subj_end);
+                subj_end = aux;
+            }
+            let trailing = n - v.end <= TRAILING_FRAME_WORDS && v.start > 3;
+            let (s_start, s_end) = orig(0, subj_end);
+            let subject_actors: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= s_start && m.end <= s_end).collect();
+
+            if trailing && subject_actors.is_empty() {
+                // "..., a déclaré le ministère." / "..., the army said." / "..., said X."
+                let (a_start, a_end) = orig(v.end, n);
+                let after: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= a_start && m.end <= a_end).collect();
+                let (claimant_text, actor, span) = if let Some(m) = after.first() {
+                    self.claimant_from(s, a_start, a_end, &[**m])
+                } else {
+                    // The subject is between the last comma and the verb: "..., the army said."
+                    let before_verb = &s[..folded.original(tokens[subj_end.max(1) - 1].end.min(text.len()))];
+                    let comma = before_verb.rfind([',', '»', '"', '”']).map_or(0, |c| c + 1);
+                    self.claimant_from(s, comma, s_end.max(comma), actors)
+                };
+                let content_end = tokens.iter().position(|t| folded.original(t.start) >= span.0).unwrap_or(v.start).min(v.start);
+                let source = self.resolve(article, claimant_text, actor, None, None, true, ctx);
+                return Frame { source, content: 0..content_end.max(1).min(n), claimant_spans: vec![span], denial_verb };
+            }
+
+            // Pronoun or back-reference subject: the last claimant.
+            let subject_words: Vec<&str> = tokens[..subj_end].iter().map(|t| &text[t.start..t.end]).collect();
+            let pronoun_subject = cues.iter().any(|h| *h.tag == Cue::Pronoun && h.end == subj_end && h.start + 1 >= subj_end)
+                || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
+            let content_start = after_complementizer(v.end);
+            if pronoun_subject && subject_actors.is_empty() {
+                if let Some(last) = &ctx.last_claimant {
+                    let mut source = last.clone();
+                    source.attributed = true;
+                    return Frame { source, content: content_start.min(n)..n, claimant_spans: vec![(s_start, s_end)], denial_verb };
+                }
+            }
+            if subject_words.is_empty() {
+                return self.outlet_voice(article, n);
+            }
+
+            let (mut claimant, mut claimant_actor, span) = self.claimant_from(s, s_start, s_end, actors);
+            let mut spans = vec![span];
+            let mut relayed_by = None;
+            let mut relay_actor = None;
+            let mut content = content_start.min(n)..n;
+            // "Y a cité X affirmant que": X speaks, Y relays.
+            if *v.tag == Cue::RelayActive || cues.iter().any(|h| *h.tag == Cue::RelayActive && h.start == v.start) {
+                let next_verb = cues
+                    .iter()
+                    .find(|h| h.start > v.end && matches!(h.tag, Cue::Say | Cue::Complementizer | Cue::DenialVerb))
+                    .map_or(n, |h| h.start);
+                let (c_start, c_end) = orig(v.end, next_verb);
+                if c_end > c_start {
+                    relayed_by = Some(claimant);
+                    relay_actor = claimant_actor;
+                    let (c, a, sp) = self.claimant_from(s, c_start, c_end, actors);
+                    claimant = c;
+                    claimant_actor = a;
+                    spans.push(sp);
+                    let next_end = cues.iter().find(|h| h.start == next_verb).map_or(next_verb, |h| h.end);
+                    content = after_complementizer(next_end).min(n)..n;
+                }
+            }
+            // "X, cité par Y, a dit": Y relays.
+            if let Some(p) = cues.iter().find(|h| *h.tag == Cue::RelayPassive && h.end <= v.start) {
+                let (r_start, r_end) = orig(p.end, v.start.min(subj_end).max(p.end));
+                if r_end > r_start {
+                    let (r, a, sp) = self.claimant_from(s, r_start, r_end, actors);
+                    relayed_by = Some(r);
+                    relay_actor = a;
+                    spans.push(sp);
+                }
+            }
+            let source = self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor, true, ctx);
+            return Frame { source, content, claimant_spans: spans, denial_verb };
+        }
+
+        self.outlet_voice(article, n)
+    }
+
+    fn outlet_voice(&self, article: &Article, n: usize) -> Frame {
+        let name = article.outlet.clone().unwrap_or_else(|| "outlet (unknown)".into());
+        let actor = article.outlet.as_deref().and_then(|o| {
+            let f = Folded::new(o);
+            self.lexicon.actors.find(o, &f).first().map(|m| m.actor)
+        });
+        let side = actor.map_or("media".to_string(), |a| self.lexicon.actors.actors[a].side.clone());
+        Frame {
+            source: Source { claimant: name, claimant_actor: actor, side, relayed_by: None, relay_actor: None, attributed: false },
+            content: 0..n,
+            claimant_spans: Vec::new(),
+            denial_verb: false,
+        }
+    }
+
+    /// The claimant in `s[start..end]`: the first actor named there, as written from the
+    /// clause it opens (leading adverbials and trailing appositions dropped).
+    fn claimant_from(&self, s: &str, start: usize, end: usize, actors: &[ActorMention]) -> (String, Option<usize>, (usize, usize)) {
+        let start = start.min(s.len());
+        let end = end.clamp(start, s.len());
+        let inside: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= start && m.end <= end).collect();
+        let region = &s[start..end];
+        match inside.first() {
+            Some(m) => {
+                // From the last comma before the actor to the first comma after it.
+                let from = s[start..m.start].rfind([',', '(']).map_or(start, |c| start + c + 1);
+                let to = s[m.end..end].find([',', '(']).map_or(end, |c| m.end + c);
+                let mut text = clean_name(&s[from..to]);
+                if text.is_empty() {
+                    text = s[m.start..m.end].to_string();
+                }
+                (text, Some(m.actor), (start, end))
+            }
+            None => {
+                let from = region.rfind(',').map_or(0, |c| c + 1);
+                (clean_name(&region[from..]), None, (start, end))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resolve(
+        &self,
+        article: &Article,
+        claimant: String,
+        claimant_actor: Option<usize>,
+        relayed_by: Option<String>,
+        relay_actor: Option<usize>,
+        attributed: bool,
+        _ctx: &ArticleContext,
+    ) -> Source {
+        let actors = &self.lexicon.actors.actors;
+        let mut side = claimant_actor.map_or("unknown".to_string(), |a| actors[a].side.clone());
+        // A generic source ("a military source") takes the side of whoever relays it.
+        if side == "unknown" {
+            if let Some(r) = relay_actor {
+                side = actors[r].side.clone();
+            }
+        }
+        let claimant = if claimant.is_empty() { article.outlet.clone().unwrap_or_else(|| "outlet (unknown)".into()) } else { claimant };
+        Source { claimant, claimant_actor, side, relayed_by, relay_actor, attributed }
+    }
+}
+
+/// Trims a name as written: whitespace, quotes, leading connectors.
+fn clean_name(s: &str) -> String {
+    let t = s.trim().trim_matches(|c: char| c.is_whitespace() || "«»\"“”'’,;:()".contains(c)).trim();
+    let mut out = t.to_string();
+    if out.chars().count() > 80 {
+        out = out.chars().take(80).collect::<String>() + "…";
+    }
+    out
+}
+
+/// Token ranges of the clauses of the content, split at the lexicon's separators.
+fn clauses(text: &str, tokens: &[Token], lex: &LangLexicon, content: Range<usize>) -> Vec<Range<usize>> {
+    if content.start >= content.end || content.end > tokens.len() {
+        return vec![0..tokens.len()];
+    }
+    let mut cuts: Vec<usize> = Vec::new();
+    let from = tokens[content.start].start;
+    let to = tokens[content.end - 1].end;
+    for sep in &lex.clause_separators {
+        let mut at = from;
+        while let Some(p) = text.get(at..to).and_then(|t| t.find(sep.as_str())) {
+            let pos = at + p;
+            // The clause starts at the first token after the separator's first char.
+            if let Some(ti) = tokens.iter().position(|t| t.start > pos) {
+                if ti > content.start && ti < content.end {
+                    cuts.push(ti);
+                }
+            }
+            at = pos + sep.len().max(1);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut start = content.start;
+    for c in cuts {
+        if c > start {
+            out.push(start..c);
+            start = c;
+        }
+    }
+    out.push(start..content.end);
+    out
+}
+
+/// A negated event: a negator, then (French) its tail within reach, near an event trigger.
+fn negated(cues: &[Hit<'_, Cue>], events: &[Hit<'_, EventType>], range: Range<usize>) -> bool {
+    let negators = cues.iter().filter(|h| *h.tag == Cue::Negator && h.start >= range.start && h.end <= range.end);
+    let has_tails = cues.iter().any(|h| *h.tag == Cue::NegationTail);
+    for n in negators {
+        let tail_ok = !has_tails || cues.iter().any(|t| *t.tag == Cue::NegationTail && t.start >= n.end && t.start <= n.end + NEGATION_REACH);
+        let is_french_ne = has_tails;
+        if is_french_ne && !tail_ok {
+            continue;
+        }
+        // The negated verb must be an event trigger close by.
+        if events.iter().any(|e| e.start >= n.start && e.start <= n.end + NEGATION_REACH + 1 && e.start < range.end) {
+            return true;
+        }
+    }
+    false
+}
+
+/// French conditional ("se seraient retirées", "auraient fui"): a verb ending in -rait /
+/// -raient that is not one of the listed nouns ("retrait").
+fn conditional(text: &str, tokens: &[Token], lex: &LangLexicon) -> bool {
+    tokens.iter().any(|t| {
+        let w = &text[t.start..t.end];
+        w.chars().count() > 5
+            && lex.conditional_endings.iter().any(|e| w.ends_with(e.as_str()))
+            && !lex.conditional_exceptions.iter().any(|x| w == x || (w.ends_with(x.as_str()) && w.len() <= x.len() + 2))
+    })
+}
+
+#[cfg(test)]
+mod tests;

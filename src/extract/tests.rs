@@ -1,0 +1,116 @@
+use super::*;
+use crate::article::{Article, Lang};
+
+fn pipeline() -> Pipeline {
+    Pipeline::new(Lexicon::load(None).unwrap(), Gazetteer::builtin().unwrap()).unwrap()
+}
+
+fn article(body: &str, lang: Lang) -> Article {
+    Article {
+        source: "test".into(),
+        body: body.into(),
+        lang: Some(lang),
+        outlet: Some("Test Outlet".into()),
+        published: Some("2024-12-06".parse().unwrap()),
+        ..Default::default()
+    }
+}
+
+fn place_names(p: &Pipeline, c: &ClaimDraft) -> Vec<String> {
+    c.places.iter().map(|m| p.gazetteer.get(m.place).unwrap().name.clone()).collect()
+}
+
+#[test]
+fn local_sources_report_a_withdrawal_from_three_towns() {
+    let p = pipeline();
+    let a = article(
+        "Des sources locales ont rapporté que les forces du régime se sont retirées des villes de Sukhna, de Farqlas et de Palmyre dans la province de Homs.",
+        Lang::Fr,
+    );
+    let x = p.extract(&a);
+    assert_eq!(x.claims.len(), 1, "{:#?}", x.claims);
+    let c = &x.claims[0];
+    assert_eq!(c.source.claimant, "Des sources locales");
+    assert_eq!(c.source.side, "local");
+    assert_eq!(c.event, EventType::Withdrawal);
+    assert_eq!(c.polarity, Polarity::Asserted);
+    assert_eq!(c.modality, Modality::Reported);
+    assert_eq!(c.actor_side, "government");
+    let names = place_names(&p, c);
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn nested_source_denial_with_baseless_wording() {
+    let p = pipeline();
+    let a = article(
+        "L’agence de presse officielle syrienne (SANA) a cité une source militaire affirmant que les nouvelles concernant le retrait de l’armée de Homs étaient sans fondement.",
+        Lang::Fr,
+    );
+    let x = p.extract(&a);
+    assert_eq!(x.claims.len(), 1, "{:#?}", x.claims);
+    let c = &x.claims[0];
+    assert_eq!(c.source.claimant, "une source militaire");
+    assert_eq!(c.source.relayed_by.as_deref(), Some("L’agence de presse officielle syrienne"));
+    assert_eq!(c.source.side, "government");
+    assert_eq!(c.polarity, Polarity::Denied);
+    assert_eq!(c.event, EventType::Withdrawal);
+    assert_eq!(c.actor_side, "government");
+    assert_eq!(place_names(&p, c), vec!["Homs".to_string()]);
+    assert!(c.places[0].broad.is_some());
+}
+
+#[test]
+fn english_trailing_frame_and_pointer_denial() {
+    let p = pipeline();
+    let a = article(
+        "Rebel fighters entered the city of Hama on Thursday, a local source said. The Syrian army denied the reports.",
+        Lang::En,
+    );
+    let x = p.extract(&a);
+    assert_eq!(x.claims.len(), 2, "{:#?}", x.claims);
+    assert_eq!(x.claims[0].event, EventType::Entry);
+    assert_eq!(x.claims[0].source.side, "local");
+    assert_eq!(x.claims[0].date.date, Some("2024-12-05".parse().unwrap()));
+    let d = &x.claims[1];
+    assert_eq!(d.polarity, Polarity::Denied);
+    assert_eq!(d.event, EventType::Entry);
+    assert_eq!(d.denies, Some(0));
+    assert_eq!(d.source.side, "government");
+}
+
+#[test]
+fn negated_event_and_hedge() {
+    let p = pipeline();
+    let x = p.extract(&article("Selon le ministère de la Défense, l'armée ne s'est pas retirée de Hama.", Lang::Fr));
+    assert_eq!(x.claims[0].polarity, Polarity::Denied, "{:#?}", x.claims);
+    assert_eq!(x.claims[0].event, EventType::Withdrawal);
+    let x = p.extract(&article("Les forces du régime se seraient retirées de Hama.", Lang::Fr));
+    assert_eq!(x.claims[0].modality, Modality::Hedged);
+    let x = p.extract(&article("Troops reportedly withdrew from Hama.", Lang::En));
+    assert_eq!(x.claims[0].modality, Modality::Hedged);
+    let x = p.extract(&article("Troops did not withdraw from Hama, the ministry said.", Lang::En));
+    assert_eq!(x.claims[0].polarity, Polarity::Denied, "{:#?}", x.claims);
+}
+
+#[test]
+fn unattributed_reports_are_not_the_outlets() {
+    let p = pipeline();
+    let x = p.extract(&article("It was reported that troops pulled out of Palmyra.", Lang::En));
+    assert_eq!(x.claims[0].source.claimant, UNATTRIBUTED);
+    let x = p.extract(&article("Troops pulled out of Palmyra.", Lang::En));
+    assert_eq!(x.claims[0].source.claimant, "Test Outlet");
+    assert_eq!(x.claims[0].modality, Modality::Certain);
+}
+
+#[test]
+fn bullets_inherit_the_announcement() {
+    let p = pipeline();
+    let x = p.extract(&article(
+        "La « Chambre des Opérations du Sud » a annoncé :\n- la prise de la ville d’Izra.\n- le contrôle de la route.\n",
+        Lang::Fr,
+    ));
+    let bullets: Vec<&ClaimDraft> = x.claims.iter().filter(|c| x.statements[c.statement].kind == StatementKind::Bullet).collect();
+    assert_eq!(bullets.len(), 2);
+    assert!(bullets.iter().all(|c| c.source.side == "opposition"));
+}

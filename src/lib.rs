@@ -1,0 +1,12 @@
+//! claimtrack: sourced claims from news articles, stored in SQLite, conflicts flagged.
+//!
+//! The pipeline (`split`, `extract`, `detect`'s rules) is pure and testable on its own;
+//! `db` stores and queries; `cmd` holds one module per subcommand.
+
+pub mod article;
+pub mod extract;
+pub mod gazetteer;
+pub mod lexicon;
+pub mod pattern;
+pub mod split;
+pub mod text;

@@ -1,0 +1,243 @@
+//! From article body to statements: paragraphs, headings, boilerplate, bullets, sentences.
+//!
+//! Lines are paragraphs (claims-spec §1). Sentences come from LanguageTool's SRX rules,
+//! run through the `srx` crate. Every statement keeps its byte span in the body.
+
+use std::ops::Range;
+
+use crate::article::Lang;
+use crate::lexicon::{Cue, LangLexicon};
+use crate::text::{fold, tokenize, words, Folded};
+
+const SEGMENT_SRX: &str = include_str!("../data/segment.srx");
+
+/// A line this short (in words) with no final punctuation, standing alone, is a heading.
+pub const HEADING_MAX_WORDS: usize = 14;
+/// ... and at most this many bytes.
+pub const HEADING_MAX_BYTES: usize = 120;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    Heading,
+    Sentence,
+    Bullet,
+    Boilerplate,
+}
+
+impl StatementKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            StatementKind::Heading => "heading",
+            StatementKind::Sentence => "sentence",
+            StatementKind::Bullet => "bullet",
+            StatementKind::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Whether statements of this kind can carry claims.
+    pub fn can_claim(self) -> bool {
+        matches!(self, StatementKind::Sentence | StatementKind::Bullet)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub span: Range<usize>,
+    pub paragraph: usize,
+    pub kind: StatementKind,
+    /// For a bullet: the index (in the statement list) of the sentence that announced it,
+    /// whose attribution it inherits.
+    pub announced_by: Option<usize>,
+}
+
+/// Sentence rules per language, compiled once per process.
+pub struct Splitter {
+    fr: srx::Rules,
+    en: srx::Rules,
+}
+
+impl std::fmt::Debug for Splitter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Splitter")
+    }
+}
+
+impl Splitter {
+    pub fn new() -> Result<Splitter, String> {
+        let rules: srx::SRX = SEGMENT_SRX.parse().map_err(|e| format!("data/segment.srx: {e}"))?;
+        Ok(Splitter { fr: rules.language_rules("fr"), en: rules.language_rules("en") })
+    }
+
+    fn rules(&self, lang: Lang) -> &srx::Rules {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Splits `body` into statements, in order.
+    pub fn split(&self, body: &str, lang: Lang, lex: &LangLexicon) -> Vec<Statement> {
+        let mut out: Vec<Statement> = Vec::new();
+        let mut paragraph = 0;
+        let mut offset = 0;
+        // The sentence that announced a list, while bullets keep coming.
+        let mut announcer: Option<usize> = None;
+        for raw_line in body.split_inclusive('\n') {
+            let line_start = offset;
+            offset += raw_line.len();
+            let Some(range) = trimmed(raw_line) else {
+                continue;
+            };
+            let line = &raw_line[range.clone()];
+            let start = line_start + range.start;
+            let folded_line = fold(line);
+            let bullet_body = bullet_marker(line);
+
+            if let Some(skip) = bullet_body {
+                let span = start + skip..start + line.len();
+                let kind = if is_boilerplate(&folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
+                out.push(Statement { span, paragraph, kind, announced_by: announcer });
+                paragraph += 1;
+                continue;
+            }
+            announcer = None;
+            if is_boilerplate(&folded_line, lex) {
+                out.push(Statement { span: start..start + line.len(), paragraph, kind: StatementKind::Boilerplate, announced_by: None });
+            } else if is_heading(line) {
+                out.push(Statement { span: start..start + line.len(), paragraph, kind: StatementKind::Heading, announced_by: None });
+            } else {
+                for r in merge_abbreviations(line, self.rules(lang).split_ranges(line), lex) {
+                    let Some(t) = trimmed(&line[r.clone()]) else { continue };
+                    let s = start + r.start + t.start..start + r.start + t.end;
+                    let text = &body[s.clone()];
+                    let kind = if is_boilerplate(&fold(text), lex) { StatementKind::Boilerplate } else { StatementKind::Sentence };
+                    out.push(Statement { span: s, paragraph, kind, announced_by: None });
+                }
+                if let Some(last) = out.last() {
+                    if last.kind == StatementKind::Sentence && announces_list(&body[last.span.clone()], lex) {
+                        announcer = Some(out.len() - 1);
+                    }
+                }
+            }
+            paragraph += 1;
+        }
+        out
+    }
+}
+
+/// Joins segments the SRX rules cut after an abbreviation ("Mr.", "M.", "Gen.") or an
+/// initial: the lexicon's list is the authority, since the bundled rules miss some.
+fn merge_abbreviations(line: &str, ranges: Vec<Range<usize>>, lex: &LangLexicon) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        if let Some(last) = out.last_mut() {
+            let prev = line[last.clone()].trim_end();
+            if let Some(body) = prev.strip_suffix('.') {
+                let tail = body.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+                let folded = words(tail).join(" ");
+                let initial = tail.chars().count() == 1 && tail.chars().all(char::is_uppercase);
+                if initial || lex.abbreviations.contains(&folded) || lex.abbreviations.contains(&fold(tail).replace('.', " ").trim().to_string()) {
+                    last.end = r.end;
+                    continue;
+                }
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// The non-blank part of a line, without surrounding whitespace.
+fn trimmed(s: &str) -> Option<Range<usize>> {
+    let start = s.len() - s.trim_start().len();
+    let end = s.trim_end().len();
+    (start < end).then_some(start..end)
+}
+
+/// Bytes to skip for a bullet marker ("- ", "• ", "* ", "– "), if the line is a bullet.
+fn bullet_marker(line: &str) -> Option<usize> {
+    for m in ["- ", "• ", "* ", "– ", "— ", "· "] {
+        if let Some(rest) = line.strip_prefix(m) {
+            let rest_trim = rest.trim_start();
+            if !rest_trim.is_empty() {
+                return Some(line.len() - rest_trim.len());
+            }
+        }
+    }
+    None
+}
+
+fn is_boilerplate(folded_line: &str, lex: &LangLexicon) -> bool {
+    let l = folded_line.trim();
+    lex.boilerplate.iter().any(|r| r.is_match(l))
+}
+
+/// A short line without final punctuation.
+pub fn is_heading(line: &str) -> bool {
+    let last = line.trim_end().chars().next_back();
+    let ends_like_sentence = matches!(last, Some('.' | '!' | '?' | ':' | ';' | '…' | '»' | '"' | '”' | ')' | ','));
+    !ends_like_sentence && line.len() <= HEADING_MAX_BYTES && line.split_whitespace().count() <= HEADING_MAX_WORDS
+}
+
+/// A sentence ending with ':' or carrying a cue such as "the following" announces a list.
+fn announces_list(sentence: &str, lex: &LangLexicon) -> bool {
+    if sentence.trim_end().ends_with(':') {
+        return true;
+    }
+    let f = Folded::new(sentence);
+    let toks = tokenize(&f.text);
+    lex.cues.find_all(&f.text, &toks).iter().any(|h| *h.tag == Cue::BulletIntro)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+
+    fn kinds(body: &str, lang: Lang) -> Vec<(StatementKind, String)> {
+        let lex = Lexicon::shared();
+        let sp = Splitter::new().unwrap();
+        sp.split(body, lang, lex.lang(lang)).into_iter().map(|s| (s.kind, body[s.span].to_string())).collect()
+    }
+
+    #[test]
+    fn headings_sentences_and_boilerplate() {
+        let body = "Retraite des forces\nLes forces se sont retirées. Le 5 déc. le général Dupont a confirmé la nouvelle.\nCrédit Photo : AA /\n#Syrie\n";
+        let k = kinds(body, Lang::Fr);
+        assert_eq!(k[0], (StatementKind::Heading, "Retraite des forces".into()));
+        assert_eq!(k[1], (StatementKind::Sentence, "Les forces se sont retirées.".into()));
+        assert_eq!(k[2], (StatementKind::Sentence, "Le 5 déc. le général Dupont a confirmé la nouvelle.".into()));
+        assert_eq!(k[3].0, StatementKind::Boilerplate);
+        assert_eq!(k[4].0, StatementKind::Boilerplate);
+    }
+
+    #[test]
+    fn bullets_point_at_their_announcer() {
+        let lex = Lexicon::shared();
+        let sp = Splitter::new().unwrap();
+        let body = "Les factions ont annoncé :\n- la prise de Izra.\n- le contrôle de la route.\nAutre paragraphe ici, sans liste.\n";
+        let st = sp.split(body, Lang::Fr, &lex.fr);
+        assert_eq!(st[1].kind, StatementKind::Bullet);
+        assert_eq!(st[1].announced_by, Some(0));
+        assert_eq!(st[2].announced_by, Some(0));
+        assert_eq!(&body[st[1].span.clone()], "la prise de Izra.");
+        assert_eq!(st[3].announced_by, None);
+    }
+
+    #[test]
+    fn spans_stay_inside_body_with_crlf_and_unicode() {
+        let lex = Lexicon::shared();
+        let sp = Splitter::new().unwrap();
+        let body = "Titre\r\n  L’armée s’est retirée de Palmyre. Les rebelles avancent.  \r\n";
+        for s in sp.split(body, Lang::Fr, &lex.fr) {
+            assert!(body.get(s.span.clone()).is_some());
+        }
+    }
+
+    #[test]
+    fn english_abbreviations_do_not_split() {
+        let k = kinds("Mr. Smith said troops withdrew on Dec. 6 from Homs. They left.\n", Lang::En);
+        let sentences: Vec<_> = k.iter().filter(|(k, _)| *k == StatementKind::Sentence).collect();
+        assert_eq!(sentences.len(), 2, "{k:?}");
+    }
+}

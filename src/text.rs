@@ -1,0 +1,144 @@
+//! Text normalisation shared by every matcher: case and accent folding that keeps a map
+//! back to the original bytes, and a tokenizer over the folded text.
+//!
+//! Lexicon patterns, gazetteer names and article text all go through `fold`, so "Palmyre",
+//! "PALMYRE" and "palmyre" meet, and "l’armée" and "l'armée" tokenize the same way.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folded text with, for each folded byte, the byte offset in the original it came from.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    pub text: String,
+    /// `origin[i]` is the original byte offset of folded byte `i`; one extra entry at the
+    /// end holds the original length, so `origin[end]` is valid for any folded end.
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len() + 1);
+        let mut buf = [0u8; 4];
+        for (at, ch) in original.char_indices() {
+            for folded in fold_char(ch) {
+                let s = folded.encode_utf8(&mut buf);
+                text.push_str(s);
+                origin.extend(std::iter::repeat_n(at, s.len()));
+            }
+        }
+        origin.push(original.len());
+        Folded { text, origin }
+    }
+
+    /// Original byte offset of a folded byte offset.
+    pub fn original(&self, folded_at: usize) -> usize {
+        self.origin.get(folded_at).copied().unwrap_or_else(|| *self.origin.last().unwrap_or(&0))
+    }
+
+    /// Original byte offset just past the folded range ending at `folded_end`.
+    pub fn original_end(&self, folded_end: usize, original: &str) -> usize {
+        if folded_end == 0 {
+            return 0;
+        }
+        let last = self.original(folded_end - 1);
+        // Step past the whole original character the last folded byte came from.
+        original.get(last..).and_then(|s| s.chars().next()).map_or(original.len(), |c| last + c.len_utf8())
+    }
+}
+
+/// Lower-case, strip accents, unify apostrophes and dashes. One char may become several
+/// ("œ" → "oe") or none (a combining mark).
+fn fold_char(ch: char) -> impl Iterator<Item = char> {
+    let mapped: Option<&'static str> = match ch {
+        '’' | '‘' | 'ʼ' | '`' | '´' | 'ʻ' => Some("'"),
+        '‐' | '‑' | '‒' | '–' | '—' => Some("-"),
+        'œ' | 'Œ' => Some("oe"),
+        'æ' | 'Æ' => Some("ae"),
+        'ß' => Some("ss"),
+        '\u{a0}' | '\u{202f}' | '\u{2009}' => Some(" "),
+        _ => None,
+    };
+    let chars: Vec<char> = match mapped {
+        Some(s) => s.chars().collect(),
+        None if ch.is_ascii() => vec![ch.to_ascii_lowercase()],
+        None => std::iter::once(ch)
+            .nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect(),
+    };
+    chars.into_iter()
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Folds a whole string (for lexicon entries and names).
+pub fn fold(s: &str) -> String {
+    s.chars().flat_map(fold_char).collect()
+}
+
+/// A word of folded text, with its span in the folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Words are runs of letters and digits; apostrophes, hyphens and punctuation separate
+/// them, so "d'après" is ["d", "apres"] and "Al-Assad" is ["al", "assad"].
+pub fn tokenize(folded: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut start = None;
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            tokens.push(Token { start: s, end: i });
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(Token { start: s, end: folded.len() });
+    }
+    tokens
+}
+
+/// The folded words of a lexicon entry, e.g. "d’après" → ["d", "apres"].
+pub fn words(s: &str) -> Vec<String> {
+    let f = fold(s);
+    tokenize(&f).into_iter().map(|t| f[t.start..t.end].to_string()).collect()
+}
+
+/// True when the first character of `s` is upper case.
+pub fn is_capitalised(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_a_map_to_original_bytes() {
+        let original = "L’Armée à Palmyre";
+        let f = Folded::new(original);
+        assert_eq!(f.text, "l'armee a palmyre");
+        let at = f.text.find("palmyre").unwrap();
+        let start = f.original(at);
+        let end = f.original_end(at + "palmyre".len(), original);
+        assert_eq!(&original[start..end], "Palmyre");
+        let at = f.text.find("armee").unwrap();
+        let end = f.original_end(at + 5, original);
+        assert_eq!(&original[f.original(at)..end], "Armée");
+    }
+
+    #[test]
+    fn tokens_split_elisions_and_hyphens() {
+        assert_eq!(words("d’après Al-Assad"), vec!["d", "apres", "al", "assad"]);
+        assert_eq!(words("Œuvre ÉTÉ"), vec!["oeuvre", "ete"]);
+    }
+}
