@@ -91,6 +91,7 @@ CREATE TABLE claims (
     quantity_unit    TEXT,
     quantity_measure TEXT,                       -- what it measures: "killed", "distance from Damascus"
     denies_claim_id  INTEGER REFERENCES claims(id), -- pointer denial resolved to this claim
+    claimant_key     TEXT NOT NULL,              -- who, for "same claimant" tests: actor name or folded text
     clause_start     INTEGER NOT NULL,           -- byte span of the clause inside the statement
     clause_end       INTEGER NOT NULL
 );
@@ -136,6 +137,15 @@ CREATE TABLE conflict_claims (
     PRIMARY KEY (conflict_id, claim_id)
 ) WITHOUT ROWID;
 CREATE INDEX conflict_claims_claim ON conflict_claims(claim_id);
+
+-- Agreeing claims from different claimants: corroboration, counted per independent claimant.
+CREATE TABLE corroborations (
+    claim_id     INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    by_claim_id  INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    reason       TEXT NOT NULL,
+    PRIMARY KEY (claim_id, by_claim_id)
+) WITHOUT ROWID;
+CREATE INDEX corroborations_by ON corroborations(by_claim_id);
 
 -- Readable views for sqlite3 and Datasette.
 CREATE VIEW claims_view AS

@@ -45,8 +45,7 @@ pub struct PlaceRecord {
 impl PlaceRecord {
     /// The name without diacritics ("Ḩamāh" → "Hamah"), as shown to readers.
     pub fn display_name(&self) -> String {
-        use unicode_normalization::UnicodeNormalization;
-        self.name.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).collect()
+        strip_diacritics(&self.name)
     }
 
     /// How precise a place is: country, admin1, city or site.
@@ -87,6 +86,12 @@ pub fn parse_places_tsv(text: &str) -> Result<Vec<PlaceRecord>, String> {
         });
     }
     Ok(out)
+}
+
+/// "Ḩamāh" → "Hamah": the name with its case, without diacritics.
+pub fn strip_diacritics(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).nfc().collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,7 +194,8 @@ impl Gazetteer {
     pub fn new(places: Vec<PlaceRecord>) -> Gazetteer {
         let rules: NameRules = toml::from_str(NAME_RULES).expect("data/gazetteer/name_rules.toml is valid");
         let prefixes: Vec<String> = rules.strip_prefixes.iter().map(|p| fold(p)).collect();
-        let stop: HashSet<&str> = STOPLIST.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let stop: HashSet<&str> =
+            STOPLIST.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut names: Vec<Name> = Vec::new();
         let mut name_text: Vec<String> = Vec::new();
@@ -368,9 +374,14 @@ impl Gazetteer {
                     break;
                 }
             }
-            let before = cues.iter().filter(|c| c.end >= k && c.end <= r.t0 && c.start < r.t0).max_by_key(|c| c.end).map(|c| *c.tag);
+            let before = cues
+                .iter()
+                .filter(|c| c.end >= k && c.end <= r.t0 && c.start < r.t0)
+                .max_by_key(|c| c.end)
+                .map(|c| *c.tag);
             let after = cues.iter().find(|c| c.start == r.t1).map(|c| *c.tag);
-            let admin1_cue = matches!(before, Some(PlaceCue::Admin1Before)) || matches!(after, Some(PlaceCue::Admin1After));
+            let admin1_cue =
+                matches!(before, Some(PlaceCue::Admin1Before)) || matches!(after, Some(PlaceCue::Admin1After));
             let city_cue = matches!(before, Some(PlaceCue::CityBefore)) || matches!(after, Some(PlaceCue::CityAfter));
             let near = matches!(before, Some(PlaceCue::Near));
             let Some(pi) = self.choose(r.name, admin1_cue, ctx) else { continue };
@@ -403,14 +414,25 @@ impl Gazetteer {
 
         // "cette ville" / "the city": the last city named, in this sentence or before.
         for c in cues.iter().filter(|c| *c.tag == PlaceCue::ThisCity) {
-            let last_here = out.iter().filter(|m| m.start < folded.original(tokens[c.start].start)).filter(|m| {
-                self.get(m.place).is_some_and(|p| p.kind == "city")
-            }).last().map(|m| m.place);
+            let last_here = out
+                .iter()
+                .filter(|m| m.start < folded.original(tokens[c.start].start))
+                .filter(|m| self.get(m.place).is_some_and(|p| p.kind == "city"))
+                .last()
+                .map(|m| m.place);
             if let Some(city) = last_here.or(ctx.last_city) {
                 let start = folded.original(tokens[c.start].start);
                 let end = folded.original_end(tokens[c.end - 1].end, sentence);
                 if !out.iter().any(|m| m.place == city) {
-                    out.push(PlaceMention { place: city, start, end, match_kind: MatchKind::Reference, score: 1.0, relation: Relation::In, broad: None });
+                    out.push(PlaceMention {
+                        place: city,
+                        start,
+                        end,
+                        match_kind: MatchKind::Reference,
+                        score: 1.0,
+                        relation: Relation::In,
+                        broad: None,
+                    });
                 }
             }
         }
@@ -514,7 +536,10 @@ mod tests {
         let f = Folded::new(s);
         let t = tokenize(&f.text);
         let mut ctx = PlaceContext::default();
-        g.find(s, &f, &t, lex.lang(lang), &[], &mut ctx).into_iter().map(|m| (m.place, m.match_kind, m.relation, m.broad)).collect()
+        g.find(s, &f, &t, lex.lang(lang), &[], &mut ctx)
+            .into_iter()
+            .map(|m| (m.place, m.match_kind, m.relation, m.broad))
+            .collect()
     }
 
     use crate::article::Lang::{En, Fr};
@@ -523,7 +548,10 @@ mod tests {
     fn governorate_cue_and_bare_city() {
         let g = small();
         let found = find(&g, "Les forces ont quitté Palmyre dans la province de Homs.", Fr);
-        assert_eq!(found, vec![(102, MatchKind::Alias, Relation::In, None), (11, MatchKind::Exact, Relation::In, None)]);
+        assert_eq!(
+            found,
+            vec![(102, MatchKind::Alias, Relation::In, None), (11, MatchKind::Exact, Relation::In, None)]
+        );
         let found = find(&g, "Le retrait de l'armée de Homs.", Fr);
         assert_eq!(found, vec![(100, MatchKind::Exact, Relation::In, Some(11))]);
         let found = find(&g, "Fighting in Homs province and in Hama city.", En);

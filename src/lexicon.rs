@@ -376,8 +376,7 @@ impl Lexicon {
 }
 
 fn read_user(path: &Path) -> Result<String, LexiconError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| LexiconError { file: path.display().to_string(), reason: e.to_string() })
+    std::fs::read_to_string(path).map_err(|e| LexiconError { file: path.display().to_string(), reason: e.to_string() })
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LexiconError> {
@@ -476,7 +475,9 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         .statements
         .boilerplate
         .iter()
-        .map(|r| Regex::new(r).map_err(|e| LexiconError { file: file.into(), reason: format!("boilerplate {r:?}: {e}") }))
+        .map(|r| {
+            Regex::new(r).map_err(|e| LexiconError { file: file.into(), reason: format!("boilerplate {r:?}: {e}") })
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut cues = PatternSet::new();
@@ -553,8 +554,19 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
 
     let mut known_words = std::collections::HashSet::new();
     let all_entries = [
-        &a.say, &a.according, &a.unattributed, &a.pronouns, &a.auxiliaries, &a.determiners, &p.denial_verbs,
-        &p.denial_words, &p.report_nouns, &p.pointer, &p.negators, &p.negation_tails, &f.modality.hedges,
+        &a.say,
+        &a.according,
+        &a.unattributed,
+        &a.pronouns,
+        &a.auxiliaries,
+        &a.determiners,
+        &p.denial_verbs,
+        &p.denial_words,
+        &p.report_nouns,
+        &p.pointer,
+        &p.negators,
+        &p.negation_tails,
+        &f.modality.hedges,
     ];
     for list in all_entries {
         for e in list {
@@ -649,6 +661,11 @@ impl Actors {
             out.push(ActorMention { actor, start, end });
         }
         out
+    }
+
+    /// The aliases of actor `i`, as written in the data.
+    pub fn aliases_of(&self, i: usize) -> Vec<&str> {
+        self.aliases.iter().zip(&self.alias_text).filter(|((a, _), _)| *a == i).map(|(_, t)| t.as_str()).collect()
     }
 
     pub fn by_name(&self, name: &str) -> Option<usize> {

@@ -4,9 +4,17 @@
 //! `db` stores and queries; `cmd` holds one module per subcommand.
 
 pub mod article;
+pub mod cli;
+pub mod cmd;
+pub mod db;
+pub mod detect;
 pub mod extract;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod pattern;
+pub mod query;
+pub mod reader;
+pub mod render;
 pub mod split;
+pub mod store;
 pub mod text;

@@ -186,7 +186,10 @@ impl<T> PatternSet<T> {
             }
             Step::Prefix(w) => {
                 let t = tokens.get(at)?;
-                text[t.start..t.end].starts_with(w.as_str()).then(|| self.match_at(rest, text, tokens, at + 1)).flatten()
+                text[t.start..t.end]
+                    .starts_with(w.as_str())
+                    .then(|| self.match_at(rest, text, tokens, at + 1))
+                    .flatten()
             }
         }
     }

@@ -95,22 +95,37 @@ impl Splitter {
 
             if let Some(skip) = bullet_body {
                 let span = start + skip..start + line.len();
-                let kind = if is_boilerplate(&folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
+                let kind =
+                    if is_boilerplate(&folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
                 out.push(Statement { span, paragraph, kind, announced_by: announcer });
                 paragraph += 1;
                 continue;
             }
             announcer = None;
             if is_boilerplate(&folded_line, lex) {
-                out.push(Statement { span: start..start + line.len(), paragraph, kind: StatementKind::Boilerplate, announced_by: None });
+                out.push(Statement {
+                    span: start..start + line.len(),
+                    paragraph,
+                    kind: StatementKind::Boilerplate,
+                    announced_by: None,
+                });
             } else if is_heading(line) {
-                out.push(Statement { span: start..start + line.len(), paragraph, kind: StatementKind::Heading, announced_by: None });
+                out.push(Statement {
+                    span: start..start + line.len(),
+                    paragraph,
+                    kind: StatementKind::Heading,
+                    announced_by: None,
+                });
             } else {
                 for r in merge_abbreviations(line, self.rules(lang).split_ranges(line), lex) {
                     let Some(t) = trimmed(&line[r.clone()]) else { continue };
                     let s = start + r.start + t.start..start + r.start + t.end;
                     let text = &body[s.clone()];
-                    let kind = if is_boilerplate(&fold(text), lex) { StatementKind::Boilerplate } else { StatementKind::Sentence };
+                    let kind = if is_boilerplate(&fold(text), lex) {
+                        StatementKind::Boilerplate
+                    } else {
+                        StatementKind::Sentence
+                    };
                     out.push(Statement { span: s, paragraph, kind, announced_by: None });
                 }
                 if let Some(last) = out.last() {
@@ -136,7 +151,10 @@ fn merge_abbreviations(line: &str, ranges: Vec<Range<usize>>, lex: &LangLexicon)
                 let tail = body.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
                 let folded = words(tail).join(" ");
                 let initial = tail.chars().count() == 1 && tail.chars().all(char::is_uppercase);
-                if initial || lex.abbreviations.contains(&folded) || lex.abbreviations.contains(&fold(tail).replace('.', " ").trim().to_string()) {
+                if initial
+                    || lex.abbreviations.contains(&folded)
+                    || lex.abbreviations.contains(&fold(tail).replace('.', " ").trim().to_string())
+                {
                     last.end = r.end;
                     continue;
                 }

@@ -62,11 +62,7 @@ fn fold_char(ch: char) -> impl Iterator<Item = char> {
     let chars: Vec<char> = match mapped {
         Some(s) => s.chars().collect(),
         None if ch.is_ascii() => vec![ch.to_ascii_lowercase()],
-        None => std::iter::once(ch)
-            .nfd()
-            .filter(|c| !is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .collect(),
+        None => std::iter::once(ch).nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect(),
     };
     chars.into_iter()
 }

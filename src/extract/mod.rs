@@ -130,7 +130,8 @@ impl Pipeline {
             if !st.kind.can_claim() {
                 continue;
             }
-            let inherited = st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
+            let inherited =
+                st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
             let first_new = claims.len();
             self.extract_statement(article, lex, si, st, inherited, &mut ctx, &mut claims);
             if claims.len() == first_new && st.kind == StatementKind::Sentence {
@@ -163,8 +164,10 @@ impl Pipeline {
         let cues = lex.cues.find_all(text, &tokens);
 
         let frame = match inherited {
-            Some(src) => Frame { source: src, content: 0..tokens.len(), claimant_spans: Vec::new(), denial_verb: false },
-            None => self.attribution(article, lex, s, &folded, &tokens, &actors, &cues, ctx),
+            Some(src) => {
+                Frame { source: src, content: 0..tokens.len(), claimant_spans: Vec::new(), denial_verb: false }
+            }
+            None => self.attribution(article, s, &folded, &tokens, &actors, &cues, ctx),
         };
         if frame.source.attributed && frame.source.claimant != UNATTRIBUTED {
             ctx.last_claimant = Some(frame.source.clone());
@@ -219,19 +222,26 @@ impl Pipeline {
             // The event's actor: an armed actor named in the clause, else the claimant when it
             // speaks of itself ("a déclaré avoir pris"), else a pronoun's referent.
             let clause_orig = folded.original(clause_text_start)..folded.original_end(clause_text_end, s);
-            let named = actors.iter().filter(|m| m.start >= clause_orig.start && m.end <= clause_orig.end)
+            let named = actors
+                .iter()
+                .filter(|m| m.start >= clause_orig.start && m.end <= clause_orig.end)
                 .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
                 .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
                 .collect::<Vec<_>>();
-            let armed = named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "armed").or_else(|| {
-                named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "official")
-            });
+            let armed = named
+                .iter()
+                .find(|m| self.lexicon.actors.actors[m.actor].kind == "armed")
+                .or_else(|| named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "official"));
             let (actor, actor_id) = match armed {
                 Some(m) => (Some(s[m.start..m.end].to_string()), Some(m.actor)),
                 None => {
-                    let self_report = has(Cue::Infinitive)
-                        || (has(Cue::Pronoun) && frame.source.claimant_actor.is_some());
-                    match frame.source.claimant_actor.filter(|&a| self_report && self.lexicon.actors.actors[a].kind == "armed") {
+                    let self_report =
+                        has(Cue::Infinitive) || (has(Cue::Pronoun) && frame.source.claimant_actor.is_some());
+                    match frame
+                        .source
+                        .claimant_actor
+                        .filter(|&a| self_report && self.lexicon.actors.actors[a].kind == "armed")
+                    {
                         Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
                         None if has(Cue::Pronoun) => match ctx.last_armed_actor {
                             Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
@@ -252,7 +262,9 @@ impl Pipeline {
             let lead_end = if frame_start > 0 { folded.original(tokens[frame_start].start) } else { 0 };
             let claim_places: Vec<PlaceMention> = places
                 .iter()
-                .filter(|p| (p.start >= clause_orig.start && p.end <= clause_orig.end) || (ci == 0 && p.end <= lead_end))
+                .filter(|p| {
+                    (p.start >= clause_orig.start && p.end <= clause_orig.end) || (ci == 0 && p.end <= lead_end)
+                })
                 .map(|p| PlaceMention { start: p.start + base, end: p.end + base, ..p.clone() })
                 .collect();
 
@@ -295,7 +307,8 @@ impl Pipeline {
             if claims[i].polarity != Polarity::Denied || claims[i].event != EventType::Other {
                 continue;
             }
-            let target = (0..i).rev().find(|&j| claims[j].polarity == Polarity::Asserted && claims[j].event.is_checkable());
+            let target =
+                (0..i).rev().find(|&j| claims[j].polarity == Polarity::Asserted && claims[j].event.is_checkable());
             if let Some(j) = target {
                 let (event, places, date, actor, actor_id, actor_side) = {
                     let t = &claims[j];
@@ -335,7 +348,6 @@ impl Pipeline {
     fn attribution(
         &self,
         article: &Article,
-        lex: &LangLexicon,
         s: &str,
         folded: &Folded,
         tokens: &[Token],
@@ -393,25 +405,32 @@ impl Pipeline {
         // A verb of saying or denying.
         // A hedge ("reportedly") is not a verb of saying even where a stem would match it.
         let hedge_at = |i: usize| cues.iter().any(|h| *h.tag == Cue::Hedge && h.start <= i && i < h.end);
-        let verb = cues
-            .iter()
-            .find(|h| matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive) && h.start > 0 && !hedge_at(h.start));
+        let verb = cues.iter().find(|h| {
+            matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive) && h.start > 0 && !hedge_at(h.start)
+        });
         if let Some(v) = verb {
             let denial_verb = *v.tag == Cue::DenialVerb;
             // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped.
             let mut subj_end = v.start;
             while subj_end > 0 && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary) {
-                let aux = cues.iter().filter(|h| h.end == subj_end && *h.tag == Cue::Auxiliary).map(|h| h.start).min().unwrap_or(subj_end);
+                let aux = cues
+                    .iter()
+                    .filter(|h| h.end == subj_end && *h.tag == Cue::Auxiliary)
+                    .map(|h| h.start)
+                    .min()
+                    .unwrap_or(subj_end);
                 subj_end = aux;
             }
             let trailing = n - v.end <= TRAILING_FRAME_WORDS && v.start > 3;
             let (s_start, s_end) = orig(0, subj_end);
-            let subject_actors: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= s_start && m.end <= s_end).collect();
+            let subject_actors: Vec<&ActorMention> =
+                actors.iter().filter(|m| m.start >= s_start && m.end <= s_end).collect();
 
             if trailing && subject_actors.is_empty() {
                 // "..., a déclaré le ministère." / "..., the army said." / "..., said X."
                 let (a_start, a_end) = orig(v.end, n);
-                let after: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= a_start && m.end <= a_end).collect();
+                let after: Vec<&ActorMention> =
+                    actors.iter().filter(|m| m.start >= a_start && m.end <= a_end).collect();
                 let (claimant_text, actor, span) = if let Some(m) = after.first() {
                     self.claimant_from(s, a_start, a_end, &[**m])
                 } else {
@@ -420,21 +439,33 @@ impl Pipeline {
                     let comma = before_verb.rfind([',', '»', '"', '”']).map_or(0, |c| c + 1);
                     self.claimant_from(s, comma, s_end.max(comma), actors)
                 };
-                let content_end = tokens.iter().position(|t| folded.original(t.start) >= span.0).unwrap_or(v.start).min(v.start);
+                let content_end =
+                    tokens.iter().position(|t| folded.original(t.start) >= span.0).unwrap_or(v.start).min(v.start);
                 let source = self.resolve(article, claimant_text, actor, None, None, true, ctx);
-                return Frame { source, content: 0..content_end.max(1).min(n), claimant_spans: vec![span], denial_verb };
+                return Frame {
+                    source,
+                    content: 0..content_end.max(1).min(n),
+                    claimant_spans: vec![span],
+                    denial_verb,
+                };
             }
 
             // Pronoun or back-reference subject: the last claimant.
             let subject_words: Vec<&str> = tokens[..subj_end].iter().map(|t| &text[t.start..t.end]).collect();
-            let pronoun_subject = cues.iter().any(|h| *h.tag == Cue::Pronoun && h.end == subj_end && h.start + 1 >= subj_end)
-                || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
+            let pronoun_subject =
+                cues.iter().any(|h| *h.tag == Cue::Pronoun && h.end == subj_end && h.start + 1 >= subj_end)
+                    || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
             let content_start = after_complementizer(v.end);
             if pronoun_subject && subject_actors.is_empty() {
                 if let Some(last) = &ctx.last_claimant {
                     let mut source = last.clone();
                     source.attributed = true;
-                    return Frame { source, content: content_start.min(n)..n, claimant_spans: vec![(s_start, s_end)], denial_verb };
+                    return Frame {
+                        source,
+                        content: content_start.min(n)..n,
+                        claimant_spans: vec![(s_start, s_end)],
+                        denial_verb,
+                    };
                 }
             }
             if subject_words.is_empty() {
@@ -489,7 +520,14 @@ impl Pipeline {
         });
         let side = actor.map_or("media".to_string(), |a| self.lexicon.actors.actors[a].side.clone());
         Frame {
-            source: Source { claimant: name, claimant_actor: actor, side, relayed_by: None, relay_actor: None, attributed: false },
+            source: Source {
+                claimant: name,
+                claimant_actor: actor,
+                side,
+                relayed_by: None,
+                relay_actor: None,
+                attributed: false,
+            },
             content: 0..n,
             claimant_spans: Vec::new(),
             denial_verb: false,
@@ -498,7 +536,13 @@ impl Pipeline {
 
     /// The claimant in `s[start..end]`: the first actor named there, as written from the
     /// clause it opens (leading adverbials and trailing appositions dropped).
-    fn claimant_from(&self, s: &str, start: usize, end: usize, actors: &[ActorMention]) -> (String, Option<usize>, (usize, usize)) {
+    fn claimant_from(
+        &self,
+        s: &str,
+        start: usize,
+        end: usize,
+        actors: &[ActorMention],
+    ) -> (String, Option<usize>, (usize, usize)) {
         let start = start.min(s.len());
         let end = end.clamp(start, s.len());
         let inside: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= start && m.end <= end).collect();
@@ -540,7 +584,11 @@ impl Pipeline {
                 side = actors[r].side.clone();
             }
         }
-        let claimant = if claimant.is_empty() { article.outlet.clone().unwrap_or_else(|| "outlet (unknown)".into()) } else { claimant };
+        let claimant = if claimant.is_empty() {
+            article.outlet.clone().unwrap_or_else(|| "outlet (unknown)".into())
+        } else {
+            claimant
+        };
         Source { claimant, claimant_actor, side, relayed_by, relay_actor, attributed }
     }
 }
@@ -595,7 +643,10 @@ fn negated(cues: &[Hit<'_, Cue>], events: &[Hit<'_, EventType>], range: Range<us
     let negators = cues.iter().filter(|h| *h.tag == Cue::Negator && h.start >= range.start && h.end <= range.end);
     let has_tails = cues.iter().any(|h| *h.tag == Cue::NegationTail);
     for n in negators {
-        let tail_ok = !has_tails || cues.iter().any(|t| *t.tag == Cue::NegationTail && t.start >= n.end && t.start <= n.end + NEGATION_REACH);
+        let tail_ok = !has_tails
+            || cues
+                .iter()
+                .any(|t| *t.tag == Cue::NegationTail && t.start >= n.end && t.start <= n.end + NEGATION_REACH);
         let is_french_ne = has_tails;
         if is_french_ne && !tail_ok {
             continue;

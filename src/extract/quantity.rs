@@ -58,12 +58,18 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
         let t1 = tokens.iter().rposition(|t| t.end <= m.end()).map_or(t0 + 1, |i| i + 1);
         let next = word(t1);
         let follows_slash = text[m.end()..].starts_with(['/', ':', 'h']) || text[..m.start()].ends_with(['/', ':']);
-        if lex.months.contains_key(next) || follows_slash || word(t0.saturating_sub(1)).len() > 0 && lex.months.contains_key(word(t0.saturating_sub(1))) {
+        if lex.months.contains_key(next)
+            || follows_slash
+            || word(t0.saturating_sub(1)).len() > 0 && lex.months.contains_key(word(t0.saturating_sub(1)))
+        {
             continue;
         }
         let Some(v) = parse_number(m.as_str(), lex.lang) else { continue };
         // A bare four-digit year is not a quantity.
-        if m.as_str().len() == 4 && (1900.0..=2100.0).contains(&v) && !cue_at(t1, &[QuantityCue::People, QuantityCue::Distance]) {
+        if m.as_str().len() == 4
+            && (1900.0..=2100.0).contains(&v)
+            && !cue_at(t1, &[QuantityCue::People, QuantityCue::Distance])
+        {
             continue;
         }
         numbers.push((v, t0, t1));
@@ -144,7 +150,13 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
             u += 1;
         }
         if cue_at(u, &[QuantityCue::People]) {
-            out.push(Quantity { low: lo, high: hi, unit: "people".into(), measure: people_measure().into(), token: h.start });
+            out.push(Quantity {
+                low: lo,
+                high: hi,
+                unit: "people".into(),
+                measure: people_measure().into(),
+                token: h.start,
+            });
         }
     }
     out
@@ -160,24 +172,36 @@ mod tests {
         let lex = Lexicon::shared();
         let f = fold(s);
         let t = tokenize(&f);
-        find_quantities(&f, &t, lex.lang(lang), "capture").into_iter().map(|q| (q.low, q.high, q.unit, q.measure)).collect()
+        find_quantities(&f, &t, lex.lang(lang), "capture")
+            .into_iter()
+            .map(|q| (q.low, q.high, q.unit, q.measure))
+            .collect()
     }
 
     #[test]
     fn french_numbers_and_ranges() {
-        assert_eq!(q("tuant plus de 30 000 civils", Lang::Fr), vec![(30000.0, f64::INFINITY, "people".into(), "killed".into())]);
+        assert_eq!(
+            q("tuant plus de 30 000 civils", Lang::Fr),
+            vec![(30000.0, f64::INFINITY, "people".into(), "killed".into())]
+        );
         assert_eq!(q("à 20 kilomètres de la capitale", Lang::Fr), vec![(20.0, 20.0, "km".into(), "distance".into())]);
         let v = q("occupation d'environ 50 villages", Lang::Fr);
         assert_eq!(v.len(), 1);
         assert!((v[0].0 - 45.0).abs() < 1e-9 && (v[0].1 - 55.0).abs() < 1e-9 && v[0].2 == "villages");
         assert_eq!(q("1,5 km", Lang::Fr)[0].0, 1.5);
-        assert_eq!(q("des dizaines de civils ont été tués", Lang::Fr), vec![(20.0, 99.0, "people".into(), "killed".into())]);
+        assert_eq!(
+            q("des dizaines de civils ont été tués", Lang::Fr),
+            vec![(20.0, 99.0, "people".into(), "killed".into())]
+        );
     }
 
     #[test]
     fn english_numbers_and_ranges() {
         assert_eq!(q("killed 30,000 people", Lang::En), vec![(30000.0, 30000.0, "people".into(), "killed".into())]);
-        assert_eq!(q("between 20 and 30 people were killed", Lang::En), vec![(20.0, 30.0, "people".into(), "killed".into())]);
+        assert_eq!(
+            q("between 20 and 30 people were killed", Lang::En),
+            vec![(20.0, 30.0, "people".into(), "killed".into())]
+        );
         assert_eq!(q("at least 40 civilians died", Lang::En)[0].1, f64::INFINITY);
         assert!(q("on December 6, 2024", Lang::En).is_empty());
     }

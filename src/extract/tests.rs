@@ -110,7 +110,8 @@ fn bullets_inherit_the_announcement() {
         "La « Chambre des Opérations du Sud » a annoncé :\n- la prise de la ville d’Izra.\n- le contrôle de la route.\n",
         Lang::Fr,
     ));
-    let bullets: Vec<&ClaimDraft> = x.claims.iter().filter(|c| x.statements[c.statement].kind == StatementKind::Bullet).collect();
+    let bullets: Vec<&ClaimDraft> =
+        x.claims.iter().filter(|c| x.statements[c.statement].kind == StatementKind::Bullet).collect();
     assert_eq!(bullets.len(), 2);
     assert!(bullets.iter().all(|c| c.source.side == "opposition"));
 }

@@ -118,12 +118,20 @@ pub fn find_date(text: &str, tokens: &[Token], lex: &LangLexicon, published: Opt
     }
     if let Some(p) = published {
         if let Some(h) = lex.relative_days.find_leftmost_longest(text, tokens).first() {
-            return EventDate { date: Some(p + Duration::days(*h.tag)), precision: Precision::Day, source: DateSource::Relative };
+            return EventDate {
+                date: Some(p + Duration::days(*h.tag)),
+                precision: Precision::Day,
+                source: DateSource::Relative,
+            };
         }
         for i in 0..tokens.len() {
             if let Some(&wd) = word(i).and_then(|w| lex.weekdays.get(w)) {
                 let back = (p.weekday().number_from_monday() as i64 - wd as i64).rem_euclid(7);
-                return EventDate { date: Some(p - Duration::days(back)), precision: Precision::Day, source: DateSource::Relative };
+                return EventDate {
+                    date: Some(p - Duration::days(back)),
+                    precision: Precision::Day,
+                    source: DateSource::Relative,
+                };
             }
         }
     }
@@ -147,8 +155,13 @@ fn numeric(text: &str, lex: &LangLexicon) -> Option<NaiveDate> {
 }
 
 fn parse_day(w: &str) -> Option<u32> {
-    let digits = w.strip_suffix("er").or_else(|| w.strip_suffix("st")).or_else(|| w.strip_suffix("nd"))
-        .or_else(|| w.strip_suffix("rd")).or_else(|| w.strip_suffix("th")).unwrap_or(w);
+    let digits = w
+        .strip_suffix("er")
+        .or_else(|| w.strip_suffix("st"))
+        .or_else(|| w.strip_suffix("nd"))
+        .or_else(|| w.strip_suffix("rd"))
+        .or_else(|| w.strip_suffix("th"))
+        .unwrap_or(w);
     digits.parse::<u32>().ok().filter(|d| (1..=31).contains(d))
 }
 

@@ -1,0 +1,103 @@
+//! Command-line surface (clap derive) and the shared context commands get their
+//! database and pipeline from. Each subcommand lives in `cmd/<name>.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use rusqlite::Connection;
+
+use crate::extract::Pipeline;
+use crate::gazetteer::Gazetteer;
+use crate::lexicon::Lexicon;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "claimtrack",
+    version,
+    about = "Sourced claims from news articles, conflicts flagged, reconciliation tables out"
+)]
+#[command(after_help = "Exit codes: 0 ok; 1 partial (some inputs skipped, each named on stderr); 2 error.")]
+pub struct Cli {
+    /// SQLite database (created with schema.sql on first use).
+    #[arg(long, global = true, env = "CLAIMTRACK_DB", default_value = "claimtrack.db")]
+    pub db: PathBuf,
+    /// Folder with fr.toml / en.toml / actors.toml extending the built-in lexicons.
+    #[arg(long, global = true, env = "CLAIMTRACK_LEXICON")]
+    pub lexicon: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest articles, then print the reconciliation table of every conflict they take part in.
+    Check(crate::cmd::ingest::CheckArgs),
+    /// Ingest articles (files, folders, or - for stdin) and print a summary.
+    Ingest(crate::cmd::ingest::IngestArgs),
+    /// List stored claims.
+    Claims(crate::cmd::claims::ClaimsArgs),
+    /// List conflicts, one row each.
+    Conflicts(crate::cmd::conflicts::ConflictsArgs),
+    /// Print one conflict's reconciliation table.
+    Conflict(crate::cmd::conflicts::ConflictArgs),
+    /// Look up, add or import places.
+    #[command(subcommand)]
+    Gazetteer(crate::cmd::gazetteer::GazetteerCommand),
+}
+
+/// An error for the user: what went wrong, naming the input. Exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    Ok,
+    /// Some inputs were skipped (each named on stderr).
+    Partial,
+}
+
+/// Where commands get their database and pipeline.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub lexicon_dir: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn lexicon(&self) -> Result<Lexicon, Fatal> {
+        Ok(Lexicon::load(self.lexicon_dir.as_deref())?)
+    }
+
+    /// Opens the database, creating or migrating it.
+    pub fn open(&self) -> Result<Connection, Fatal> {
+        let lexicon = self.lexicon()?;
+        Ok(crate::db::open(&self.db, &lexicon)?)
+    }
+
+    /// Opens the database and builds the pipeline with its gazetteer (user additions included).
+    pub fn open_with_pipeline(&self) -> Result<(Connection, Pipeline), Fatal> {
+        let lexicon = self.lexicon()?;
+        let conn = crate::db::open(&self.db, &lexicon)?;
+        let places = crate::db::load_places(&conn).map_err(|e| Fatal(format!("{}: {e}", self.db.display())))?;
+        let pipeline = Pipeline::new(lexicon, Gazetteer::new(places))?;
+        Ok((conn, pipeline))
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Done, Fatal> {
+    let ctx = Ctx { db: cli.db, lexicon_dir: cli.lexicon };
+    match cli.command {
+        Command::Check(a) => crate::cmd::ingest::check(&ctx, a),
+        Command::Ingest(a) => crate::cmd::ingest::ingest(&ctx, a),
+        Command::Claims(a) => crate::cmd::claims::run(&ctx, a),
+        Command::Conflicts(a) => crate::cmd::conflicts::list(&ctx, a),
+        Command::Conflict(a) => crate::cmd::conflicts::show(&ctx, a),
+        Command::Gazetteer(c) => crate::cmd::gazetteer::run(&ctx, c),
+    }
+}

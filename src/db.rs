@@ -1,0 +1,202 @@
+//! Opening the database in one place: schema and migrations, pragmas, seeding the
+//! gazetteer and actors. Every command gets its connection from here.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+
+use crate::gazetteer::{parse_places_tsv, PlaceRecord, BUILTIN_PLACES};
+use crate::lexicon::Lexicon;
+
+/// Migrations in order; `PRAGMA user_version` counts those applied. Append, never edit.
+const MIGRATIONS: &[&str] = &[include_str!("../schema.sql")];
+
+/// How long a writer waits for another before SQLITE_BUSY reaches us (ms). Ingest commits
+/// one article at a time, so waits are short; the concurrency test exercises this.
+pub const BUSY_TIMEOUT_MS: u64 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{path}: not a claimtrack database ({reason})")]
+    NotADatabase { path: String, reason: String },
+    #[error("{path}: schema version {found} is newer than this claimtrack understands ({known}); upgrade claimtrack")]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("{path}: {source}")]
+    Sqlite { path: String, source: rusqlite::Error },
+    #[error("gazetteer: {0}")]
+    Gazetteer(String),
+}
+
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Opens (and creates or migrates) the database at `path`.
+pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
+    let p = path.display().to_string();
+    let sq = |source: rusqlite::Error| DbError::Sqlite { path: p.clone(), source };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
+    .map_err(sq)?;
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sq)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| DbError::NotADatabase { path: p.clone(), reason: e.to_string() })?;
+    if version > schema_version() {
+        return Err(DbError::TooNew { path: p, found: version, known: schema_version() });
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(sq)?;
+    if !conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        // WAL lets listings read while an ingest writes; NORMAL sync is safe under WAL
+        // (a crash loses at most the last commits, never consistency).
+        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sq)?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL;").map_err(sq)?;
+    }
+    if version < schema_version() {
+        migrate(&conn, version, lexicon).map_err(|e| match e {
+            DbError::Sqlite { source, .. } => DbError::Sqlite { path: p.clone(), source },
+            other => other,
+        })?;
+    }
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection, from: i64, lexicon: &Lexicon) -> Result<(), DbError> {
+    let sq = |source: rusqlite::Error| DbError::Sqlite { path: String::new(), source };
+    let mut conn_tx = conn.unchecked_transaction().map_err(sq)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        conn_tx.execute_batch(sql).map_err(sq)?;
+        if i == 0 {
+            let places = parse_places_tsv(BUILTIN_PLACES).map_err(DbError::Gazetteer)?;
+            insert_places(&mut conn_tx, &places).map_err(sq)?;
+            sync_actors(&conn_tx, lexicon).map_err(sq)?;
+        }
+    }
+    conn_tx.execute_batch(&format!("PRAGMA user_version = {}", schema_version())).map_err(sq)?;
+    conn_tx.commit().map_err(sq)
+}
+
+/// Inserts or replaces gazetteer rows, then rebuilds the ancestor table.
+pub fn insert_places(tx: &mut Transaction<'_>, places: &[PlaceRecord]) -> rusqlite::Result<()> {
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO places (id, name, kind, country, parent_id, lat, lon, population, alternates)
+             VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, country = excluded.country,
+               lat = excluded.lat, lon = excluded.lon, population = excluded.population, alternates = excluded.alternates",
+        )?;
+        for p in places {
+            stmt.execute(params![p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.alternates.join("|")])?;
+        }
+        // Parents after every row exists, so order in the file does not matter.
+        let mut parent = tx.prepare(
+            "UPDATE places SET parent_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1 FROM places WHERE id = ?2)",
+        )?;
+        for p in places {
+            if let Some(par) = p.parent {
+                parent.execute(params![p.id, par])?;
+            }
+        }
+    }
+    rebuild_ancestors(tx)
+}
+
+fn rebuild_ancestors(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "DELETE FROM place_ancestors;
+         WITH RECURSIVE up(place_id, ancestor_id, depth) AS (
+             SELECT id, id, 0 FROM places
+             UNION ALL
+             SELECT up.place_id, p.parent_id, up.depth + 1 FROM up JOIN places p ON p.id = up.ancestor_id
+              WHERE p.parent_id IS NOT NULL AND up.depth < 16)
+         INSERT OR IGNORE INTO place_ancestors (place_id, ancestor_id, depth) SELECT place_id, ancestor_id, depth FROM up;",
+    )
+}
+
+/// Makes the actors table match the lexicon (names, sides, aliases); returns nothing, ids
+/// are looked up by name.
+pub fn sync_actors(conn: &Connection, lexicon: &Lexicon) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO actors (name, side, kind, aliases) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(name) DO UPDATE SET side = excluded.side, kind = excluded.kind, aliases = excluded.aliases
+         WHERE side != excluded.side OR kind != excluded.kind OR aliases != excluded.aliases",
+    )?;
+    for (i, a) in lexicon.actors.actors.iter().enumerate() {
+        stmt.execute(params![a.name, a.side, a.kind, lexicon.actors.aliases_of(i).join("|")])?;
+    }
+    Ok(())
+}
+
+/// All gazetteer rows, for building the matcher.
+pub fn load_places(conn: &Connection) -> rusqlite::Result<Vec<PlaceRecord>> {
+    let mut stmt =
+        conn.prepare("SELECT id, name, kind, country, parent_id, lat, lon, population, alternates FROM places")?;
+    let rows = stmt.query_map([], |r| {
+        let alts: String = r.get(8)?;
+        Ok(PlaceRecord {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: r.get(2)?,
+            country: r.get(3)?,
+            parent: r.get(4)?,
+            lat: r.get(5)?,
+            lon: r.get(6)?,
+            population: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
+            alternates: alts.split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn actor_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT id FROM actors WHERE name = ?1", [name], |r| r.get(0)).optional()
+}
+
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_migrates_once_and_refuses_newer_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let lex = Lexicon::shared();
+        let conn = open(&path, lex).unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM places WHERE kind = 'admin1'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 14);
+        let anc: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM place_ancestors WHERE place_id = 169577 AND ancestor_id = 163843",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(anc, 1, "Homs city lies in Syria");
+        drop(conn);
+        let conn = open(&path, lex).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        drop(conn);
+        let err = open(&path, lex).unwrap_err();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_sqlite_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(
+            &path,
+            b"this is not a database at all, just some text that is long enough to look like a header",
+        )
+        .unwrap();
+        let err = open(&path, Lexicon::shared()).unwrap_err();
+        assert!(err.to_string().contains("notes.db"), "{err}");
+    }
+}

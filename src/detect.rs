@@ -1,0 +1,685 @@
+//! Conflict detection (claims-spec §5): the rules as pure functions over claim facts, and
+//! the incremental pass that finds candidates through indexes and records conflicts.
+//!
+//! A new claim is compared only with claims of a related event type whose places share a
+//! place or an ancestor with its own (via `place_ancestors`) and whose date falls in the
+//! window. Running detection twice records nothing new.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+use crate::lexicon::EventType;
+
+/// Default time window: claims whose events are further apart are a later development.
+pub const DEFAULT_WINDOW_HOURS: i64 = 48;
+/// Numeric ranges are widened by this fraction each side before testing overlap, so 40 and
+/// 42 dead are one figure, 5 and 40 are not.
+pub const NUMERIC_TOLERANCE: f64 = 0.1;
+/// Two different dates for one event are compared while the reports were published within
+/// this many days of each other.
+pub const DATE_CONFLICT_DAYS: i64 = 7;
+/// At most this many candidates are compared per claim (the newest first): a bound on work
+/// when one place and day gather thousands of claims.
+pub const MAX_CANDIDATES: usize = 2_000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct DetectConfig {
+    pub window_hours: i64,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        DetectConfig { window_hours: DEFAULT_WINDOW_HOURS }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    Denial,
+    Control,
+    Numeric,
+    Date,
+}
+
+impl ConflictKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictKind::Denial => "denial",
+            ConflictKind::Control => "control",
+            ConflictKind::Numeric => "numeric",
+            ConflictKind::Date => "date",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConflictKind> {
+        [ConflictKind::Denial, ConflictKind::Control, ConflictKind::Numeric, ConflictKind::Date]
+            .into_iter()
+            .find(|k| k.name() == s)
+    }
+}
+
+/// A place of a claim with its ancestors, for containment tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimPlace {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub near: bool,
+    pub broad: bool,
+    /// Ancestors, nearest first.
+    pub ancestors: Vec<i64>,
+}
+
+/// What detection needs to know about a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimFacts {
+    pub id: i64,
+    pub article_id: i64,
+    pub statement_id: i64,
+    pub claimant: String,
+    pub claimant_key: String,
+    pub claimant_side: String,
+    pub polarity: String,
+    pub event: EventType,
+    pub actor_side: String,
+    pub date: Option<NaiveDate>,
+    pub date_source: String,
+    pub date_precision: String,
+    pub published: Option<NaiveDate>,
+    pub quantity: Option<(f64, f64, String, String)>,
+    pub places: Vec<ClaimPlace>,
+}
+
+/// Why two claims disagree (or agree), in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: Option<ConflictKind>, // None: corroboration
+    pub side_a: String,
+    pub side_b: String,
+    pub reason: String,
+}
+
+/// Sides that hold ground: a place given to two of them at once is a control conflict.
+fn holds_ground(side: &str) -> bool {
+    matches!(side, "government" | "opposition" | "kurdish-led" | "foreign-government")
+}
+
+/// Event types that say who holds a place.
+fn is_control(e: EventType) -> bool {
+    matches!(e, EventType::Capture | EventType::Entry)
+}
+
+/// How two claims' places relate, in words, or None when they are unrelated.
+pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
+    let mut best: Option<(u8, String)> = None;
+    for pa in &a.places {
+        for pb in &b.places {
+            let found = if pa.id == pb.id {
+                let near = if pa.near || pb.near { " (near)" } else { "" };
+                Some((0, format!("same place: {}{near}", pa.name)))
+            } else if pb.ancestors.contains(&pa.id) {
+                Some((1, format!("{} lies in {}{}", pb.name, pa.name, level(pa))))
+            } else if pa.ancestors.contains(&pb.id) {
+                Some((1, format!("{} lies in {}{}", pa.name, pb.name, level(pb))))
+            } else {
+                None
+            };
+            if let Some((rank, mut text)) = found {
+                for p in [pa, pb] {
+                    if p.broad {
+                        text.push_str(&format!(
+                            " (\"{}\" read as the governorate: the name is shared by the city and its governorate)",
+                            p.name
+                        ));
+                    }
+                }
+                // A country contains everything in it: too broad to set claims against each other.
+                let too_broad = [pa, pb].iter().any(|p| p.kind == "country") && pa.id != pb.id;
+                if !too_broad && best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    best = Some((rank, text));
+                }
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+fn level(p: &ClaimPlace) -> &'static str {
+    match p.kind.as_str() {
+        "admin1" => " governorate",
+        "country" => " (country)",
+        _ => "",
+    }
+}
+
+/// Whether the events' times overlap, in words; Err(reason) when they are too far apart.
+pub fn time_relation(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Result<String, String> {
+    match (a.date, b.date) {
+        (Some(da), Some(db)) => {
+            let hours = (da - db).num_hours().abs();
+            let how = |c: &ClaimFacts| if c.date_source == "publication" { " (publication date)" } else { "" };
+            if hours <= window_hours {
+                Ok(format!(
+                    "dates {da}{} and {db}{} are {hours} h apart, within the {window_hours} h window",
+                    how(a),
+                    how(b)
+                ))
+            } else {
+                Err(format!(
+                    "dates {da} and {db} are {hours} h apart, beyond the {window_hours} h window: a later development"
+                ))
+            }
+        }
+        (None, None) if a.article_id == b.article_id => Ok("same article, undated".into()),
+        (da, db) => {
+            let unknown: Vec<String> =
+                [(da, a.id), (db, b.id)].iter().filter(|(d, _)| d.is_none()).map(|(_, id)| format!("#{id}")).collect();
+            Ok(format!("date unknown for claim {} (undated article): overlap assumed, check it", unknown.join(" and ")))
+        }
+    }
+}
+
+fn same_claimant(a: &ClaimFacts, b: &ClaimFacts) -> bool {
+    a.claimant_key == b.claimant_key && a.claimant_key != crate::extract::UNATTRIBUTED
+}
+
+fn sides_compatible(a: &str, b: &str) -> bool {
+    a == b || a == "unknown" || b == "unknown"
+}
+
+fn ranges_overlap(a: (f64, f64), b: (f64, f64)) -> bool {
+    let widen = |(lo, hi): (f64, f64)| {
+        (lo * (1.0 - NUMERIC_TOLERANCE), if hi.is_finite() { hi * (1.0 + NUMERIC_TOLERANCE) } else { hi })
+    };
+    let (a0, a1) = widen(a);
+    let (b0, b1) = widen(b);
+    a0 <= b1 && b0 <= a1
+}
+
+fn fmt_range(lo: f64, hi: f64) -> String {
+    if !hi.is_finite() {
+        format!("at least {lo}")
+    } else if (hi - lo).abs() < f64::EPSILON {
+        format!("{lo}")
+    } else {
+        format!("{lo}–{hi}")
+    }
+}
+
+fn who(c: &ClaimFacts) -> String {
+    format!("#{} ({}, {})", c.id, c.claimant, c.claimant_side)
+}
+
+/// The rule of claims-spec §5 applied to one pair. `None`: nothing to record.
+pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
+    if a.id == b.id || a.statement_id == b.statement_id || same_claimant(a, b) {
+        return None;
+    }
+    if !a.event.is_checkable() || !b.event.is_checkable() {
+        return None;
+    }
+    let related = a.event == b.event || (is_control(a.event) && is_control(b.event));
+    if !related {
+        return None;
+    }
+    let places = place_relation(a, b)?;
+
+    // Date conflict: the same event at the same place, given two explicit days by reports
+    // published close together.
+    if a.event == b.event
+        && a.polarity == "asserted"
+        && b.polarity == "asserted"
+        && a.date_source == "explicit"
+        && b.date_source == "explicit"
+        && a.date_precision == "day"
+        && b.date_precision == "day"
+        && a.date != b.date
+        && sides_compatible(&a.actor_side, &b.actor_side)
+        && places.starts_with("same place")
+    {
+        let published_close = match (a.published, b.published) {
+            (Some(pa), Some(pb)) => (pa - pb).num_days().abs() <= DATE_CONFLICT_DAYS,
+            _ => true,
+        };
+        if published_close {
+            let (da, db) =
+                (a.date.map(|d| d.to_string()).unwrap_or_default(), b.date.map(|d| d.to_string()).unwrap_or_default());
+            return Some(Finding {
+                kind: Some(ConflictKind::Date),
+                side_a: da.clone(),
+                side_b: db.clone(),
+                reason: format!(
+                    "date: {} dates the {} on {da}, {} on {db}; {places}; reports published within {DATE_CONFLICT_DAYS} days",
+                    who(a),
+                    a.event.name(),
+                    who(b)
+                ),
+            });
+        }
+    }
+
+    let time = time_relation(a, b, cfg.window_hours).ok()?;
+
+    if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
+        let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
+        return Some(Finding {
+            kind: Some(ConflictKind::Denial),
+            side_a: "asserted".into(),
+            side_b: "denied".into(),
+            reason: format!(
+                "denial: {} asserts the {}, {} denies it; {places}; {time}",
+                who(asserting),
+                a.event.name(),
+                who(denying)
+            ),
+        });
+    }
+    if a.polarity != "asserted" || b.polarity != "asserted" {
+        return None;
+    }
+    if is_control(a.event)
+        && is_control(b.event)
+        && holds_ground(&a.actor_side)
+        && holds_ground(&b.actor_side)
+        && a.actor_side != b.actor_side
+    {
+        return Some(Finding {
+            kind: Some(ConflictKind::Control),
+            side_a: a.actor_side.clone(),
+            side_b: b.actor_side.clone(),
+            reason: format!(
+                "control: {} gives the place to the {} side, {} to the {} side; {places}; {time}",
+                who(a),
+                a.actor_side,
+                who(b),
+                b.actor_side
+            ),
+        });
+    }
+    if a.event == b.event {
+        if let (Some((alo, ahi, au, am)), Some((blo, bhi, bu, bm))) = (&a.quantity, &b.quantity) {
+            if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
+                if !ranges_overlap((*alo, *ahi), (*blo, *bhi)) {
+                    let (ra, rb) = (fmt_range(*alo, *ahi), fmt_range(*blo, *bhi));
+                    return Some(Finding {
+                        kind: Some(ConflictKind::Numeric),
+                        side_a: format!("{ra} {au}"),
+                        side_b: format!("{rb} {bu}"),
+                        reason: format!(
+                            "numeric: {am}: {} says {ra} {au}, {} says {rb} {bu}; the ranges do not overlap even with {}% tolerance; {places}; {time}",
+                            who(a),
+                            who(b),
+                            (NUMERIC_TOLERANCE * 100.0) as i64
+                        ),
+                    });
+                }
+                return Some(Finding {
+                    kind: None,
+                    side_a: String::new(),
+                    side_b: String::new(),
+                    reason: format!("agrees on {am} (ranges overlap); {places}; {time}"),
+                });
+            }
+        }
+    }
+    if a.event == b.event && sides_compatible(&a.actor_side, &b.actor_side) {
+        return Some(Finding {
+            kind: None,
+            side_a: String::new(),
+            side_b: String::new(),
+            reason: format!("agrees: both assert the {}; {places}; {time}", a.event.name()),
+        });
+    }
+    if is_control(a.event) && is_control(b.event) && a.actor_side == b.actor_side {
+        return Some(Finding {
+            kind: None,
+            side_a: String::new(),
+            side_b: String::new(),
+            reason: format!("agrees: both put the place in {} hands; {places}; {time}", a.actor_side),
+        });
+    }
+    None
+}
+
+/// Loads the facts of claims by id.
+pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimFacts>> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.article_id, c.statement_id, c.claimant, c.claimant_key, c.claimant_side, c.polarity, c.event_type,
+                c.actor_side, c.event_date, c.date_source, c.date_precision, a.published,
+                c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure
+           FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1",
+    )?;
+    let mut places = conn.prepare_cached(
+        "SELECT p.id, p.name, p.kind, cp.relation, cp.reading,
+                (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
+                  WHERE place_id = p.id AND depth > 0 ORDER BY depth))
+           FROM claim_places cp JOIN places p ON p.id = cp.place_id WHERE cp.claim_id = ?1",
+    )?;
+    for &id in ids {
+        let Some(mut f) = stmt
+            .query_row([id], |r| {
+                let date = |s: Option<String>| s.and_then(|s| s.parse::<NaiveDate>().ok());
+                let low: Option<f64> = r.get(13)?;
+                let unit: Option<String> = r.get(15)?;
+                let measure: Option<String> = r.get(16)?;
+                let quantity = match (low, unit, measure) {
+                    (Some(lo), Some(u), Some(m)) => {
+                        Some((lo, r.get::<_, Option<f64>>(14)?.unwrap_or(f64::INFINITY), u, m))
+                    }
+                    _ => None,
+                };
+                Ok(ClaimFacts {
+                    id: r.get(0)?,
+                    article_id: r.get(1)?,
+                    statement_id: r.get(2)?,
+                    claimant: r.get(3)?,
+                    claimant_key: r.get(4)?,
+                    claimant_side: r.get(5)?,
+                    polarity: r.get(6)?,
+                    event: EventType::parse(&r.get::<_, String>(7)?).unwrap_or(EventType::Other),
+                    actor_side: r.get(8)?,
+                    date: date(r.get(9)?),
+                    date_source: r.get(10)?,
+                    date_precision: r.get(11)?,
+                    published: date(r.get(12)?),
+                    quantity,
+                    places: Vec::new(),
+                })
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        f.places = places
+            .query_map([id], |r| {
+                let anc: Option<String> = r.get(5)?;
+                Ok(ClaimPlace {
+                    id: r.get(0)?,
+                    name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(1)?),
+                    kind: r.get(2)?,
+                    near: r.get::<_, String>(3)? == "near",
+                    broad: r.get::<_, String>(4)? == "broad",
+                    ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// Claims that could conflict with `c`: a related event type, a place that is one of its
+/// places, an ancestor or a descendant of one, and a date near its date.
+fn candidates(conn: &Connection, c: &ClaimFacts, cfg: &DetectConfig) -> rusqlite::Result<Vec<i64>> {
+    if !c.event.is_checkable() || c.places.is_empty() {
+        return Ok(Vec::new());
+    }
+    let events: Vec<&str> = if is_control(c.event) { vec!["capture", "entry"] } else { vec![c.event.name()] };
+    let mut own: BTreeSet<i64> = BTreeSet::new();
+    let mut up: BTreeSet<i64> = BTreeSet::new();
+    for p in &c.places {
+        own.insert(p.id);
+        up.insert(p.id);
+        up.extend(p.ancestors.iter().copied());
+    }
+    let span_days = (cfg.window_hours / 24 + 1).max(DATE_CONFLICT_DAYS);
+    let (lo, hi) = match c.date {
+        Some(d) => {
+            ((d - chrono::Duration::days(span_days)).to_string(), (d + chrono::Duration::days(span_days)).to_string())
+        }
+        None => ("0000-01-01".into(), "9999-12-31".into()),
+    };
+    let ev_marks = vec!["?"; events.len()].join(",");
+    let up_marks = vec!["?"; up.len()].join(",");
+    let own_marks = vec!["?"; own.len()].join(",");
+    let sql = format!(
+        "SELECT DISTINCT c.id FROM claim_places cp JOIN claims c ON c.id = cp.claim_id
+          WHERE cp.place_id IN ({up_marks}) AND c.event_type IN ({ev_marks}) AND c.id != ?
+            AND (c.event_date IS NULL OR (c.event_date BETWEEN ? AND ?))
+         UNION
+         SELECT DISTINCT c.id FROM place_ancestors pa JOIN claim_places cp ON cp.place_id = pa.place_id
+           JOIN claims c ON c.id = cp.claim_id
+          WHERE pa.ancestor_id IN ({own_marks}) AND pa.depth > 0 AND c.event_type IN ({ev_marks}) AND c.id != ?
+            AND (c.event_date IS NULL OR (c.event_date BETWEEN ? AND ?))
+         ORDER BY 1 DESC LIMIT {MAX_CANDIDATES}"
+    );
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    use rusqlite::types::Value;
+    args.extend(up.iter().map(|&i| Value::Integer(i)));
+    args.extend(events.iter().map(|e| Value::Text(e.to_string())));
+    args.push(Value::Integer(c.id));
+    args.push(Value::Text(lo.clone()));
+    args.push(Value::Text(hi.clone()));
+    args.extend(own.iter().map(|&i| Value::Integer(i)));
+    args.extend(events.iter().map(|e| Value::Text(e.to_string())));
+    args.push(Value::Integer(c.id));
+    args.push(Value::Text(lo));
+    args.push(Value::Text(hi));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect();
+    ids
+}
+
+/// What a detection pass recorded.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DetectOutcome {
+    pub conflicts_created: usize,
+    pub claims_attached: usize,
+    pub corroborations: usize,
+}
+
+/// Compares each claim with its candidates and records conflicts and corroborations.
+/// Idempotent: pairs already recorded change nothing.
+pub fn detect(conn: &Connection, claim_ids: &[i64], cfg: &DetectConfig) -> rusqlite::Result<DetectOutcome> {
+    let mut out = DetectOutcome::default();
+    let mut cache: HashMap<i64, ClaimFacts> = HashMap::new();
+    for c in load_facts(conn, claim_ids)? {
+        let cands = candidates(conn, &c, cfg)?;
+        let missing: Vec<i64> = cands.iter().copied().filter(|id| !cache.contains_key(id)).collect();
+        for f in load_facts(conn, &missing)? {
+            cache.insert(f.id, f);
+        }
+        for id in cands {
+            let Some(other) = cache.get(&id) else { continue };
+            let Some(finding) = judge(&c, other, cfg) else { continue };
+            match finding.kind {
+                None => {
+                    let n = conn.execute(
+                        "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3), (?2, ?1, ?3)",
+                        params![c.id, other.id, finding.reason],
+                    )?;
+                    out.corroborations += usize::from(n > 0);
+                }
+                Some(kind) => record(conn, kind, &c, other, &finding, &mut out)?,
+            }
+        }
+        cache.insert(c.id, c);
+    }
+    Ok(out)
+}
+
+fn record(
+    conn: &Connection,
+    kind: ConflictKind,
+    c: &ClaimFacts,
+    other: &ClaimFacts,
+    f: &Finding,
+    out: &mut DetectOutcome,
+) -> rusqlite::Result<()> {
+    let (side_c, side_o) = if f.side_a.is_empty() {
+        ("a".to_string(), "b".to_string())
+    } else {
+        // The finding names sides in its own order; map them back to c and other.
+        let c_is_a = match kind {
+            ConflictKind::Denial => c.polarity == "asserted",
+            ConflictKind::Control => c.actor_side == f.side_a,
+            ConflictKind::Numeric | ConflictKind::Date => true,
+        };
+        if c_is_a {
+            (f.side_a.clone(), f.side_b.clone())
+        } else {
+            (f.side_b.clone(), f.side_a.clone())
+        }
+    };
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT k.id FROM conflicts k JOIN conflict_claims cc ON cc.conflict_id = k.id
+              WHERE k.kind = ?1 AND k.event_type = ?2 AND cc.claim_id IN (?3, ?4)
+              ORDER BY (cc.claim_id = ?4) DESC, k.id LIMIT 1",
+            params![kind.name(), c.event.name(), c.id, other.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let now = crate::db::now();
+    let conflict = match existing {
+        Some(id) => id,
+        None => {
+            conn.execute(
+                "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated) VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                params![kind.name(), c.event.name(), f.reason, now],
+            )?;
+            out.conflicts_created += 1;
+            conn.last_insert_rowid()
+        }
+    };
+    let mut added = 0;
+    for (claim, side) in [(other.id, &side_o), (c.id, &side_c)] {
+        added += conn.execute(
+            "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![conflict, claim, side, f.reason, now],
+        )?;
+    }
+    if existing.is_some() && added > 0 {
+        out.claims_attached += added;
+        // New claims on a conflict a reviewer closed: flag them, never reopen silently.
+        conn.execute(
+            "UPDATE conflicts SET updated = ?2,
+                    new_material = CASE WHEN status IN ('resolved', 'dismissed') THEN 1 ELSE new_material END
+              WHERE id = ?1",
+            params![conflict, now],
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(
+        id: i64,
+        claimant: &str,
+        polarity: &str,
+        event: EventType,
+        date: &str,
+        places: Vec<ClaimPlace>,
+    ) -> ClaimFacts {
+        ClaimFacts {
+            id,
+            article_id: id,
+            statement_id: id,
+            claimant: claimant.into(),
+            claimant_key: claimant.into(),
+            claimant_side: "local".into(),
+            polarity: polarity.into(),
+            event,
+            actor_side: "government".into(),
+            date: date.parse().ok(),
+            date_source: "publication".into(),
+            date_precision: "day".into(),
+            published: date.parse().ok(),
+            quantity: None,
+            places,
+        }
+    }
+
+    fn place(id: i64, name: &str, kind: &str, ancestors: &[i64]) -> ClaimPlace {
+        ClaimPlace {
+            id,
+            name: name.into(),
+            kind: kind.into(),
+            near: false,
+            broad: false,
+            ancestors: ancestors.to_vec(),
+        }
+    }
+
+    fn palmyra() -> ClaimPlace {
+        place(3, "Tadmur", "city", &[11, 1])
+    }
+    fn homs_gov() -> ClaimPlace {
+        place(11, "Homs", "admin1", &[1])
+    }
+    fn daraa() -> ClaimPlace {
+        place(4, "Daraa", "city", &[6, 1])
+    }
+
+    #[test]
+    fn denial_in_governorate_containing_the_town() {
+        let cfg = DetectConfig::default();
+        let a = facts(1, "local sources", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]);
+        let b = facts(2, "military source", "denied", EventType::Withdrawal, "2024-12-06", vec![homs_gov()]);
+        let f = judge(&a, &b, &cfg).unwrap();
+        assert_eq!(f.kind, Some(ConflictKind::Denial));
+        assert!(f.reason.contains("Tadmur lies in Homs governorate"), "{}", f.reason);
+    }
+
+    #[test]
+    fn look_alikes_are_not_conflicts() {
+        let cfg = DetectConfig::default();
+        let a = facts(1, "local sources", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]);
+        // different places
+        let b = facts(2, "army", "denied", EventType::Withdrawal, "2024-12-06", vec![daraa()]);
+        assert_eq!(judge(&a, &b, &cfg), None);
+        // a situation that changed days later
+        let b = facts(2, "army", "denied", EventType::Withdrawal, "2024-12-02", vec![palmyra()]);
+        assert_eq!(judge(&a, &b, &cfg), None);
+        // same claimant repeating itself
+        let b = facts(2, "local sources", "denied", EventType::Withdrawal, "2024-12-06", vec![palmyra()]);
+        assert_eq!(judge(&a, &b, &cfg), None);
+        // denial of a different aspect: another event type
+        let b = facts(2, "army", "denied", EventType::Casualties, "2024-12-06", vec![palmyra()]);
+        assert_eq!(judge(&a, &b, &cfg), None);
+        // agreeing report: corroboration
+        let b = facts(2, "SOHR", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]);
+        assert_eq!(judge(&a, &b, &cfg).unwrap().kind, None);
+    }
+
+    #[test]
+    fn numbers_conflict_only_outside_each_others_range() {
+        let cfg = DetectConfig::default();
+        let mut a = facts(1, "SOHR", "asserted", EventType::Casualties, "2024-12-06", vec![palmyra()]);
+        let mut b = facts(2, "SANA", "asserted", EventType::Casualties, "2024-12-06", vec![palmyra()]);
+        a.quantity = Some((40.0, f64::INFINITY, "people".into(), "killed".into()));
+        b.quantity = Some((5.0, 5.0, "people".into(), "killed".into()));
+        assert_eq!(judge(&a, &b, &cfg).unwrap().kind, Some(ConflictKind::Numeric));
+        a.quantity = Some((20.0, 30.0, "people".into(), "killed".into()));
+        b.quantity = Some((22.5, 27.5, "people".into(), "killed".into()));
+        assert_eq!(judge(&a, &b, &cfg).unwrap().kind, None);
+        assert!(ranges_overlap((40.0, 40.0), (42.0, 42.0)), "tolerance joins 40 and 42");
+    }
+
+    #[test]
+    fn control_needs_opposite_sides_and_window_is_configurable() {
+        let a = facts(1, "HTS", "asserted", EventType::Capture, "2024-12-05", vec![palmyra()]);
+        let mut b = facts(2, "SANA", "asserted", EventType::Capture, "2024-12-05", vec![palmyra()]);
+        let mut a2 = a.clone();
+        a2.actor_side = "opposition".into();
+        assert_eq!(judge(&a2, &b, &DetectConfig::default()).unwrap().kind, Some(ConflictKind::Control));
+        b.date = "2024-12-08".parse().ok();
+        assert_eq!(judge(&a2, &b, &DetectConfig::default()), None);
+        assert!(judge(&a2, &b, &DetectConfig { window_hours: 96 }).is_some());
+    }
+
+    #[test]
+    fn date_conflict_on_explicit_days() {
+        let mut a = facts(1, "Anadolu", "asserted", EventType::Capture, "2024-12-05", vec![palmyra()]);
+        let mut b = facts(2, "France 24", "asserted", EventType::Capture, "2024-12-07", vec![palmyra()]);
+        a.date_source = "explicit".into();
+        b.date_source = "explicit".into();
+        assert_eq!(judge(&a, &b, &DetectConfig::default()).unwrap().kind, Some(ConflictKind::Date));
+    }
+}

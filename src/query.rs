@@ -1,0 +1,343 @@
+//! Reading claims and conflicts back as the values every output format renders.
+//! The JSON contract of the README is these structs serialised.
+
+use rusqlite::{params_from_iter, types::Value, Connection, OptionalExtension};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRef {
+    pub id: i64,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    pub claim_id: i64,
+    pub article: ArticleRef,
+    pub claimant: String,
+    pub side: String,
+    pub relayed_by: Option<String>,
+    pub polarity: String,
+    pub modality: String,
+    pub event: String,
+    pub actor: Option<String>,
+    pub places: Vec<String>,
+    pub date: Option<String>,
+    pub date_precision: String,
+    pub quantity: Option<String>,
+    /// The statement as written in the article.
+    pub text: String,
+    /// In a conflict: which side of the disagreement this claim is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict_side: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SideCount {
+    pub side: String,
+    /// Independent claimants (relays of one source count once).
+    pub independent_claimants: usize,
+    pub claimants: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictView {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub event: String,
+    pub places: Vec<String>,
+    pub explanation: String,
+    pub new_material: bool,
+    pub created: String,
+    pub corroboration: Vec<SideCount>,
+    /// Why each claim was attached, in words (rule, places, dates, scores).
+    pub reasons: Vec<String>,
+    pub claims: Vec<ClaimView>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ClaimFilter {
+    pub article: Option<i64>,
+    pub articles: Vec<i64>,
+    pub place: Option<String>,
+    pub claimant: Option<String>,
+    pub event: Option<String>,
+    pub polarity: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ConflictFilter {
+    pub status: Option<String>,
+    pub place: Option<String>,
+    pub event: Option<String>,
+    pub kind: Option<String>,
+    /// Only conflicts with a claim from one of these articles.
+    pub articles: Vec<i64>,
+}
+
+const CLAIM_SELECT: &str = "SELECT c.id, a.id, a.title, o.name, a.url, a.published, c.claimant, c.claimant_side, c.relayed_by,
+        c.polarity, c.modality, c.event_type, c.actor, c.event_date, c.date_precision,
+        c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure, s.text,
+        (SELECT group_concat(name, '|') FROM (SELECT p.name || CASE p.kind WHEN 'admin1' THEN ' governorate' ELSE '' END
+                || CASE cp.relation WHEN 'near' THEN ' (near)' ELSE '' END AS name
+            FROM claim_places cp JOIN places p ON p.id = cp.place_id WHERE cp.claim_id = c.id AND cp.reading = 'primary'))
+   FROM claims c JOIN statements s ON s.id = c.statement_id JOIN articles a ON a.id = c.article_id
+   LEFT JOIN outlets o ON o.id = a.outlet_id";
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimView> {
+    let low: Option<f64> = r.get(15)?;
+    let high: Option<f64> = r.get(16)?;
+    let unit: Option<String> = r.get(17)?;
+    let measure: Option<String> = r.get(18)?;
+    let quantity = low.map(|lo| {
+        let range = match high {
+            None => format!("≥{}", fmt_num(lo)),
+            Some(h) if (h - lo).abs() < f64::EPSILON => fmt_num(lo),
+            Some(h) => format!("{}–{}", fmt_num(lo), fmt_num(h)),
+        };
+        format!("{range} {} ({})", unit.unwrap_or_default(), measure.unwrap_or_default())
+    });
+    let places: Option<String> = r.get(20)?;
+    Ok(ClaimView {
+        claim_id: r.get(0)?,
+        article: ArticleRef {
+            id: r.get(1)?,
+            title: r.get(2)?,
+            outlet: r.get(3)?,
+            url: r.get(4)?,
+            published: r.get(5)?,
+        },
+        claimant: r.get(6)?,
+        side: r.get(7)?,
+        relayed_by: r.get(8)?,
+        polarity: r.get(9)?,
+        modality: r.get(10)?,
+        event: r.get(11)?,
+        actor: r.get(12)?,
+        date: r.get(13)?,
+        date_precision: r.get(14)?,
+        quantity,
+        text: r.get(19)?,
+        places: places
+            .unwrap_or_default()
+            .split('|')
+            .filter(|s| !s.is_empty())
+            .map(crate::gazetteer::strip_diacritics)
+            .collect(),
+        conflict_side: None,
+    })
+}
+
+/// A place filter: the place named and everything inside it.
+fn place_ids(conn: &Connection, name: &str) -> rusqlite::Result<Vec<i64>> {
+    let folded = crate::text::fold(name.trim());
+    let mut stmt = conn.prepare_cached("SELECT id, name, alternates FROM places")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut ids = Vec::new();
+    for row in rows {
+        let (id, n, alts) = row?;
+        let hit = crate::text::fold(&n) == folded
+            || crate::gazetteer::strip_diacritics(&n).to_lowercase() == folded
+            || alts.split('|').any(|a| crate::text::fold(a) == folded);
+        if hit {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn place_clause(conn: &Connection, name: &str, args: &mut Vec<Value>, claim_col: &str) -> rusqlite::Result<String> {
+    let ids = place_ids(conn, name)?;
+    if ids.is_empty() {
+        return Ok("0".into());
+    }
+    let marks = vec!["?"; ids.len()].join(",");
+    args.extend(ids.into_iter().map(Value::Integer));
+    Ok(format!(
+        "EXISTS (SELECT 1 FROM claim_places cp JOIN place_ancestors pa ON pa.place_id = cp.place_id
+                  WHERE cp.claim_id = {claim_col} AND pa.ancestor_id IN ({marks}))"
+    ))
+}
+
+pub fn claims(conn: &Connection, f: &ClaimFilter) -> rusqlite::Result<Vec<ClaimView>> {
+    let mut conds = vec!["1".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(a) = f.article {
+        conds.push("c.article_id = ?".into());
+        args.push(Value::Integer(a));
+    }
+    if !f.articles.is_empty() {
+        conds.push(format!("c.article_id IN ({})", vec!["?"; f.articles.len()].join(",")));
+        args.extend(f.articles.iter().map(|&a| Value::Integer(a)));
+    }
+    if let Some(p) = &f.place {
+        let c = place_clause(conn, p, &mut args, "c.id")?;
+        conds.push(c);
+    }
+    if let Some(c) = &f.claimant {
+        conds.push("(c.claimant LIKE ? OR c.relayed_by LIKE ? OR EXISTS (SELECT 1 FROM actors x WHERE x.id = c.claimant_actor_id AND x.name LIKE ?))".into());
+        let pat = format!("%{c}%");
+        args.extend([Value::Text(pat.clone()), Value::Text(pat.clone()), Value::Text(pat)]);
+    }
+    if let Some(e) = &f.event {
+        conds.push("c.event_type = ?".into());
+        args.push(Value::Text(e.clone()));
+    }
+    if let Some(p) = &f.polarity {
+        conds.push("c.polarity = ?".into());
+        args.push(Value::Text(p.clone()));
+    }
+    let sql = format!("{CLAIM_SELECT} WHERE {} ORDER BY c.id", conds.join(" AND "));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), claim_row)?;
+    rows.collect()
+}
+
+pub fn conflict_ids(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<Vec<i64>> {
+    let mut conds = vec!["1".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(s) = &f.status {
+        conds.push("k.status = ?".into());
+        args.push(Value::Text(s.clone()));
+    }
+    if let Some(k) = &f.kind {
+        conds.push("k.kind = ?".into());
+        args.push(Value::Text(k.clone()));
+    }
+    if let Some(e) = &f.event {
+        conds.push("k.event_type = ?".into());
+        args.push(Value::Text(e.clone()));
+    }
+    if let Some(p) = &f.place {
+        let c = place_clause(conn, p, &mut args, "cc.claim_id")?;
+        conds.push(format!("EXISTS (SELECT 1 FROM conflict_claims cc WHERE cc.conflict_id = k.id AND {c})"));
+    }
+    if !f.articles.is_empty() {
+        conds.push(format!(
+            "EXISTS (SELECT 1 FROM conflict_claims cc JOIN claims c ON c.id = cc.claim_id WHERE cc.conflict_id = k.id AND c.article_id IN ({}))",
+            vec!["?"; f.articles.len()].join(",")
+        ));
+        args.extend(f.articles.iter().map(|&a| Value::Integer(a)));
+    }
+    let sql = format!("SELECT k.id FROM conflicts k WHERE {} ORDER BY k.id", conds.join(" AND "));
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect();
+    ids
+}
+
+pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictView>> {
+    let head = conn
+        .query_row(
+            "SELECT id, kind, status, event_type, explanation, new_material, created FROM conflicts WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, kind, status, event, explanation, new_material, created)) = head else { return Ok(None) };
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CLAIM_SELECT} JOIN conflict_claims cc ON cc.claim_id = c.id WHERE cc.conflict_id = ?1 ORDER BY cc.side, c.id"
+    ))?;
+    let mut claims: Vec<ClaimView> = stmt.query_map([id], claim_row)?.collect::<Result<_, _>>()?;
+    let mut meta = conn.prepare_cached(
+        "SELECT cc.claim_id, cc.side, cc.reason, c.claimant_key FROM conflict_claims cc JOIN claims c ON c.id = cc.claim_id
+          WHERE cc.conflict_id = ?1 ORDER BY cc.added, cc.claim_id",
+    )?;
+    let meta: Vec<(i64, String, String, String)> =
+        meta.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    let mut reasons: Vec<String> = Vec::new();
+    for (cid, side, reason, _) in &meta {
+        if let Some(c) = claims.iter_mut().find(|c| c.claim_id == *cid) {
+            c.conflict_side = Some(side.clone());
+        }
+        if !reasons.contains(reason) {
+            reasons.push(reason.clone());
+        }
+    }
+    claims.sort_by(|a, b| a.conflict_side.cmp(&b.conflict_side).then(a.claim_id.cmp(&b.claim_id)));
+    let mut corroboration: Vec<SideCount> = Vec::new();
+    for (cid, side, _, key) in &meta {
+        let claimant = claims.iter().find(|c| c.claim_id == *cid).map(|c| c.claimant.clone()).unwrap_or_default();
+        match corroboration.iter_mut().find(|s| s.side == *side) {
+            Some(s) => {
+                if !s.claimants.contains(key) {
+                    s.claimants.push(key.clone());
+                    s.independent_claimants += 1;
+                }
+            }
+            None => corroboration.push(SideCount {
+                side: side.clone(),
+                independent_claimants: 1,
+                claimants: vec![key.clone()],
+            }),
+        }
+        let _ = claimant;
+    }
+    // Show claimants as written rather than keys.
+    for s in &mut corroboration {
+        s.claimants = s
+            .claimants
+            .iter()
+            .map(|k| {
+                meta.iter()
+                    .find(|(_, side, _, key)| key == k && *side == s.side)
+                    .and_then(|(cid, ..)| claims.iter().find(|c| c.claim_id == *cid))
+                    .map(|c| c.claimant.clone())
+                    .unwrap_or_else(|| k.clone())
+            })
+            .collect();
+    }
+    corroboration.sort_by(|a, b| a.side.cmp(&b.side));
+    let mut places: Vec<String> = Vec::new();
+    for c in &claims {
+        for p in &c.places {
+            if !places.contains(p) {
+                places.push(p.clone());
+            }
+        }
+    }
+    Ok(Some(ConflictView {
+        id,
+        kind,
+        status,
+        event,
+        places,
+        explanation,
+        new_material: new_material != 0,
+        created,
+        corroboration,
+        reasons,
+        claims,
+    }))
+}
+
+pub fn conflicts(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<Vec<ConflictView>> {
+    let mut out = Vec::new();
+    for id in conflict_ids(conn, f)? {
+        if let Some(c) = conflict(conn, id)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}

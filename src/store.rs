@@ -1,0 +1,185 @@
+//! Storing one article with its statements and claims, and detecting the conflicts its
+//! claims take part in, all in one transaction: never half an article in the database.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::article::Article;
+use crate::detect::{detect, DetectConfig, DetectOutcome};
+use crate::extract::{ClaimDraft, Extraction, Pipeline, UNATTRIBUTED};
+use crate::text::fold;
+
+/// Lexicon actor index → `actors.id`.
+#[derive(Debug, Default, Clone)]
+pub struct ActorIds(HashMap<usize, i64>);
+
+impl ActorIds {
+    /// Syncs the actors table with the lexicon and maps indices to ids.
+    pub fn sync(conn: &Connection, pipeline: &Pipeline) -> rusqlite::Result<ActorIds> {
+        crate::db::sync_actors(conn, &pipeline.lexicon)?;
+        let mut map = HashMap::new();
+        for (i, a) in pipeline.lexicon.actors.actors.iter().enumerate() {
+            if let Some(id) = crate::db::actor_id(conn, &a.name)? {
+                map.insert(i, id);
+            }
+        }
+        Ok(ActorIds(map))
+    }
+
+    fn get(&self, i: Option<usize>) -> Option<i64> {
+        i.and_then(|i| self.0.get(&i).copied())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    New { article_id: i64, statements: usize, claims: usize, detect: DetectOutcome },
+    Already { article_id: i64 },
+}
+
+/// Who a claim's claimant is, for "the same claimant" tests: the actor when known (so
+/// "l'OSDH" and "SOHR" are one), else the words folded.
+fn claimant_key(pipeline: &Pipeline, c: &ClaimDraft) -> String {
+    match c.source.claimant_actor {
+        Some(a) => format!("actor:{}", pipeline.lexicon.actors.actors[a].name),
+        None if c.source.claimant == UNATTRIBUTED => UNATTRIBUTED.to_string(),
+        None => fold(&c.source.claimant),
+    }
+}
+
+pub fn store_article(
+    conn: &mut Connection,
+    pipeline: &Pipeline,
+    actors: &ActorIds,
+    article: &Article,
+    extraction: &Extraction,
+    cfg: &DetectConfig,
+) -> rusqlite::Result<Stored> {
+    let hash = article.content_hash();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) =
+        tx.query_row("SELECT id FROM articles WHERE content_hash = ?1", [&hash], |r| r.get(0)).optional()?
+    {
+        return Ok(Stored::Already { article_id: id });
+    }
+    let outlet_id: Option<i64> = match article.outlet.as_deref() {
+        Some(name) => {
+            tx.execute("INSERT OR IGNORE INTO outlets (name) VALUES (?1)", [name])?;
+            Some(tx.query_row("SELECT id FROM outlets WHERE name = ?1", [name], |r| r.get(0))?)
+        }
+        None => None,
+    };
+    tx.execute(
+        "INSERT INTO articles (content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            hash,
+            article.source,
+            outlet_id,
+            article.title,
+            article.url,
+            article.author,
+            article.published.map(|d| d.to_string()),
+            article.lang.map(|l| l.code()).unwrap_or("en"),
+            article.body,
+            crate::db::now()
+        ],
+    )?;
+    let article_id = tx.last_insert_rowid();
+
+    let mut statement_ids = Vec::with_capacity(extraction.statements.len());
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO statements (article_id, position, paragraph, span_start, span_end, kind, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, s) in extraction.statements.iter().enumerate() {
+            ins.execute(params![
+                article_id,
+                i as i64,
+                s.paragraph as i64,
+                s.span.start as i64,
+                s.span.end as i64,
+                s.kind.name(),
+                &article.body[s.span.clone()]
+            ])?;
+            statement_ids.push(tx.last_insert_rowid());
+        }
+    }
+
+    let mut claim_ids: Vec<i64> = Vec::with_capacity(extraction.claims.len());
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO claims (statement_id, article_id, claimant, claimant_actor_id, claimant_side, relayed_by, relay_actor_id,
+                outlet_id, polarity, modality, event_type, actor, actor_id, actor_side, event_date, date_precision, date_source,
+                quantity_low, quantity_high, quantity_unit, quantity_measure, denies_claim_id, claimant_key, clause_start, clause_end)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+        )?;
+        let mut place = tx.prepare_cached(
+            "INSERT OR IGNORE INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, relation, reading)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for c in &extraction.claims {
+            let q = c.quantities.first();
+            let st_start = extraction.statements[c.statement].span.start;
+            ins.execute(params![
+                statement_ids[c.statement],
+                article_id,
+                c.source.claimant,
+                actors.get(c.source.claimant_actor),
+                c.source.side,
+                c.source.relayed_by,
+                actors.get(c.source.relay_actor),
+                outlet_id,
+                c.polarity.name(),
+                c.modality.name(),
+                c.event.name(),
+                c.actor,
+                actors.get(c.actor_id),
+                c.actor_side,
+                c.date.date.map(|d| d.to_string()),
+                c.date.precision.name(),
+                c.date.source.name(),
+                q.map(|q| q.low),
+                q.and_then(|q| q.high.is_finite().then_some(q.high)),
+                q.map(|q| q.unit.clone()),
+                q.map(|q| q.measure.clone()),
+                c.denies.and_then(|i| claim_ids.get(i).copied()),
+                claimant_key(pipeline, c),
+                (c.clause.start - st_start) as i64,
+                (c.clause.end - st_start) as i64,
+            ])?;
+            let id = tx.last_insert_rowid();
+            for m in &c.places {
+                let Some(rec) = pipeline.gazetteer.get(m.place) else { continue };
+                let surface = article.body.get(m.start..m.end).unwrap_or("");
+                place.execute(params![
+                    id,
+                    m.place,
+                    surface,
+                    m.match_kind.name(),
+                    m.score,
+                    rec.precision(),
+                    m.relation.name(),
+                    "primary"
+                ])?;
+                if let Some(g) = m.broad {
+                    place.execute(params![
+                        id,
+                        g,
+                        surface,
+                        m.match_kind.name(),
+                        m.score,
+                        "admin1",
+                        m.relation.name(),
+                        "broad"
+                    ])?;
+                }
+            }
+            claim_ids.push(id);
+        }
+    }
+    let outcome = detect(&tx, &claim_ids, cfg)?;
+    tx.commit()?;
+    Ok(Stored::New { article_id, statements: statement_ids.len(), claims: claim_ids.len(), detect: outcome })
+}
