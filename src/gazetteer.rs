@@ -360,7 +360,7 @@ impl Gazetteer {
         }
         raws.sort_by_key(|r| r.t0);
 
-        let cues = lex.places.find_leftmost_longest(text, tokens);
+        let cues = lex.places.find_all(text, tokens);
         let mut out = Vec::new();
         for (ri, r) in raws.iter().enumerate() {
             // Walk back over list connectors and earlier places to the cue that governs a list.
@@ -413,7 +413,9 @@ impl Gazetteer {
         }
 
         // "cette ville" / "the city": the last city named, in this sentence or before.
-        for c in cues.iter().filter(|c| *c.tag == PlaceCue::ThisCity) {
+        // ("the city of Homs" names the city; it does not point back.)
+        let names_follow = |end: usize| raws.iter().any(|r| r.t0 >= end && r.t0 <= end + 1);
+        for c in cues.iter().filter(|c| *c.tag == PlaceCue::ThisCity && !names_follow(c.end)) {
             let last_here = out
                 .iter()
                 .filter(|m| m.start < folded.original(tokens[c.start].start))

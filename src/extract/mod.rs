@@ -22,9 +22,6 @@ pub use time::{DateSource, EventDate, Precision};
 pub const UNATTRIBUTED: &str = "unattributed";
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
-/// An attribution verb this close to the end of a sentence is a trailing frame
-/// ("..., the army said."), so the content is what came before it.
-const TRAILING_FRAME_WORDS: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Polarity {
@@ -162,20 +159,24 @@ impl Pipeline {
         }
         let actors = self.lexicon.actors.find(s, &folded);
         let cues = lex.cues.find_all(text, &tokens);
+        let events = lex.events.find_leftmost_longest(text, &tokens);
 
         let frame = match inherited {
             Some(src) => {
                 Frame { source: src, content: 0..tokens.len(), claimant_spans: Vec::new(), denial_verb: false }
             }
-            None => self.attribution(article, s, &folded, &tokens, &actors, &cues, ctx),
+            None => self.attribution(article, s, &folded, &tokens, &actors, &cues, &events, ctx),
         };
         if frame.source.attributed && frame.source.claimant != UNATTRIBUTED {
             ctx.last_claimant = Some(frame.source.clone());
         }
 
-        let places = self.gazetteer.find(s, &folded, &tokens, lex, &frame.claimant_spans, &mut ctx.places);
+        let mut blocked = frame.claimant_spans.clone();
+        if let Some(d) = dateline(s) {
+            blocked.push((0, d));
+        }
+        let places = self.gazetteer.find(s, &folded, &tokens, lex, &blocked, &mut ctx.places);
         let clauses = clauses(text, &tokens, lex, frame.content.clone());
-        let events = lex.events.find_leftmost_longest(text, &tokens);
 
         // Clauses carrying an event; clauses without one join the claim before them.
         let mut drafts: Vec<(Range<usize>, Option<EventType>)> = Vec::new();
@@ -353,6 +354,7 @@ impl Pipeline {
         tokens: &[Token],
         actors: &[ActorMention],
         cues: &[Hit<'_, Cue>],
+        events: &[Hit<'_, EventType>],
         ctx: &ArticleContext,
     ) -> Frame {
         let text = &folded.text;
@@ -396,7 +398,7 @@ impl Pipeline {
             let src_len = rest.find([',', ';', ':', '.']).unwrap_or(rest.len());
             let src_end = src_start + src_len;
             let end_tok = tokens.iter().position(|t| folded.original(t.start) >= src_end).unwrap_or(n);
-            let (claimant, claimant_actor, span) = self.claimant_from(s, src_start, src_end, actors);
+            let (claimant, claimant_actor, span) = self.claimant_from(s, src_start, src_end, actors, false);
             let source = self.resolve(article, claimant, claimant_actor, None, None, true, ctx);
             let content = if h.start == 0 || end_tok < n && h.start < 2 { end_tok..n } else { 0..h.start };
             return Frame { source, content, claimant_spans: vec![span], denial_verb: false };
@@ -421,34 +423,40 @@ impl Pipeline {
                     .unwrap_or(subj_end);
                 subj_end = aux;
             }
-            let trailing = n - v.end <= TRAILING_FRAME_WORDS && v.start > 3;
             let (s_start, s_end) = orig(0, subj_end);
+            // The clause holding the verb starts after the last comma, dash, colon or quote
+            // before it. Text before that boundary which carries an event, with no "that" /
+            // "que" after the verb, is the content of a parenthetical or trailing frame:
+            // "Troops left Homs, two commanders told Reuters." / "« ... », a déclaré X."
+            let head = &s[..tokens.get(subj_end).map_or(s_end, |t| folded.original(t.start)).max(s_start)];
+            let boundary = last_boundary(head);
+            let pre_tokens = boundary.map_or(0, |b| tokens.iter().take_while(|t| folded.original(t.end) <= b).count());
+            let subject_empty = boundary.is_none_or(|b| {
+                tokens.iter().filter(|t| folded.original(t.start) >= b && t.end <= tokens[subj_end.min(n - 1)].start).all(|t| {
+                    let i = tokens.iter().position(|x| x == t).unwrap_or(0);
+                    cues.iter().any(|h| h.start <= i && i < h.end && matches!(h.tag, Cue::Determiner | Cue::Auxiliary))
+                }) && subj_end <= pre_tokens + 1
+            });
+            let complement_follows = cues
+                .iter()
+                .any(|h| matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4)
+                || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
+            let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
+            if pre_tokens >= 3 && (subject_empty || (pre_has_event && !complement_follows)) {
+                let (claimant_text, actor, span) = if subject_empty {
+                    // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
+                    let (a_start, _) = orig(v.end, n);
+                    let rest = &s[a_start.min(s.len())..];
+                    let a_end = a_start + rest.find([',', ';', '.', '(']).unwrap_or(rest.len());
+                    self.claimant_from(s, a_start, a_end, actors, true)
+                } else {
+                    self.claimant_from(s, boundary.unwrap_or(0), s_end, actors, true)
+                };
+                let source = self.resolve(article, claimant_text, actor, None, None, true, ctx);
+                return Frame { source, content: 0..pre_tokens.min(n), claimant_spans: vec![span], denial_verb };
+            }
             let subject_actors: Vec<&ActorMention> =
                 actors.iter().filter(|m| m.start >= s_start && m.end <= s_end).collect();
-
-            if trailing && subject_actors.is_empty() {
-                // "..., a déclaré le ministère." / "..., the army said." / "..., said X."
-                let (a_start, a_end) = orig(v.end, n);
-                let after: Vec<&ActorMention> =
-                    actors.iter().filter(|m| m.start >= a_start && m.end <= a_end).collect();
-                let (claimant_text, actor, span) = if let Some(m) = after.first() {
-                    self.claimant_from(s, a_start, a_end, &[**m])
-                } else {
-                    // The subject is between the last comma and the verb: "..., the army said."
-                    let before_verb = &s[..folded.original(tokens[subj_end.max(1) - 1].end.min(text.len()))];
-                    let comma = before_verb.rfind([',', '»', '"', '”']).map_or(0, |c| c + 1);
-                    self.claimant_from(s, comma, s_end.max(comma), actors)
-                };
-                let content_end =
-                    tokens.iter().position(|t| folded.original(t.start) >= span.0).unwrap_or(v.start).min(v.start);
-                let source = self.resolve(article, claimant_text, actor, None, None, true, ctx);
-                return Frame {
-                    source,
-                    content: 0..content_end.max(1).min(n),
-                    claimant_spans: vec![span],
-                    denial_verb,
-                };
-            }
 
             // Pronoun or back-reference subject: the last claimant.
             let subject_words: Vec<&str> = tokens[..subj_end].iter().map(|t| &text[t.start..t.end]).collect();
@@ -472,7 +480,7 @@ impl Pipeline {
                 return self.outlet_voice(article, n);
             }
 
-            let (mut claimant, mut claimant_actor, span) = self.claimant_from(s, s_start, s_end, actors);
+            let (mut claimant, mut claimant_actor, span) = self.claimant_from(s, s_start, s_end, actors, true);
             let mut spans = vec![span];
             let mut relayed_by = None;
             let mut relay_actor = None;
@@ -487,7 +495,7 @@ impl Pipeline {
                 if c_end > c_start {
                     relayed_by = Some(claimant);
                     relay_actor = claimant_actor;
-                    let (c, a, sp) = self.claimant_from(s, c_start, c_end, actors);
+                    let (c, a, sp) = self.claimant_from(s, c_start, c_end, actors, false);
                     claimant = c;
                     claimant_actor = a;
                     spans.push(sp);
@@ -499,7 +507,7 @@ impl Pipeline {
             if let Some(p) = cues.iter().find(|h| *h.tag == Cue::RelayPassive && h.end <= v.start) {
                 let (r_start, r_end) = orig(p.end, v.start.min(subj_end).max(p.end));
                 if r_end > r_start {
-                    let (r, a, sp) = self.claimant_from(s, r_start, r_end, actors);
+                    let (r, a, sp) = self.claimant_from(s, r_start, r_end, actors, false);
                     relayed_by = Some(r);
                     relay_actor = a;
                     spans.push(sp);
@@ -542,15 +550,17 @@ impl Pipeline {
         start: usize,
         end: usize,
         actors: &[ActorMention],
+        prefer_last: bool,
     ) -> (String, Option<usize>, (usize, usize)) {
         let start = start.min(s.len());
         let end = end.clamp(start, s.len());
         let inside: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= start && m.end <= end).collect();
         let region = &s[start..end];
-        match inside.first() {
+        let chosen = if prefer_last { inside.last() } else { inside.first() };
+        match chosen {
             Some(m) => {
-                // From the last comma before the actor to the first comma after it.
-                let from = s[start..m.start].rfind([',', '(']).map_or(start, |c| start + c + 1);
+                // From the last boundary before the actor to the first comma after it.
+                let from = last_boundary(&s[start..m.start]).map_or(start, |b| start + b);
                 let to = s[m.end..end].find([',', '(']).map_or(end, |c| m.end + c);
                 let mut text = clean_name(&s[from..to]);
                 if text.is_empty() {
@@ -578,7 +588,20 @@ impl Pipeline {
     ) -> Source {
         let actors = &self.lexicon.actors.actors;
         let mut side = claimant_actor.map_or("unknown".to_string(), |a| actors[a].side.clone());
-        // A generic source ("a military source") takes the side of whoever relays it.
+        let mut relayed_by = relayed_by;
+        let mut relay_actor = relay_actor;
+        // A generic source ("a military source") takes the side of whoever relays it; with no
+        // relay named, the outlet that carries it relays it ("Damascus, SANA - A military source said").
+        let generic = claimant_actor.is_none_or(|a| actors[a].kind == "source");
+        if side == "unknown" && generic && relay_actor.is_none() {
+            if let Some(outlet) = article.outlet.as_deref() {
+                let f = Folded::new(outlet);
+                if let Some(m) = self.lexicon.actors.find(outlet, &f).first() {
+                    relayed_by = Some(outlet.to_string());
+                    relay_actor = Some(m.actor);
+                }
+            }
+        }
         if side == "unknown" {
             if let Some(r) = relay_actor {
                 side = actors[r].side.clone();
@@ -591,6 +614,31 @@ impl Pipeline {
         };
         Source { claimant, claimant_actor, side, relayed_by, relay_actor, attributed }
     }
+}
+
+/// The length of a leading dateline ("BEIRUT, Dec 6 (Reuters) - ", "Damascus, SANA- "):
+/// where the story was filed, not where its events happened.
+fn dateline(s: &str) -> Option<usize> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^\s*(?:\p{Lu}{2,}[\p{Lu}/ '.-]*(?:,[^–—()\n]{1,30})?(?:\s*\([^)]{1,30}\))?|\p{Lu}[\p{L} ]{1,30},\s*\p{Lu}{2,})\s*[-–—]+\s*",
+        )
+        .expect("valid dateline regex")
+    });
+    re.find(s).map(|m| m.end())
+}
+
+/// Byte offset just after the last clause boundary (comma, semicolon, colon, dash, closing
+/// quote or bracket) in `head`, if any.
+fn last_boundary(head: &str) -> Option<usize> {
+    let mut best = None;
+    for (i, c) in head.char_indices() {
+        if matches!(c, ',' | ';' | ':' | '—' | '–' | '»' | '”' | ')') || (c == '-' && head[i..].starts_with("- ")) {
+            best = Some(i + c.len_utf8());
+        }
+    }
+    best
 }
 
 /// Trims a name as written: whitespace, quotes, leading connectors.
