@@ -111,6 +111,19 @@ fn is_control(e: EventType) -> bool {
     matches!(e, EventType::Capture | EventType::Entry)
 }
 
+/// Measures of people that are the same whatever the event says ("a strike killed 40" and
+/// "40 were killed" count the same dead).
+fn is_people_measure(m: &str) -> bool {
+    matches!(m, "killed" | "wounded" | "displaced")
+}
+
+fn same_count(a: &ClaimFacts, b: &ClaimFacts) -> bool {
+    match (&a.quantity, &b.quantity) {
+        (Some((_, _, au, am)), Some((_, _, bu, bm))) => au == bu && am == bm && is_people_measure(am),
+        _ => false,
+    }
+}
+
 /// How two claims' places relate, in words, or None when they are unrelated.
 pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
     let mut best: Option<(u8, String)> = None;
@@ -220,7 +233,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     if !a.event.is_checkable() || !b.event.is_checkable() {
         return None;
     }
-    let related = a.event == b.event || (is_control(a.event) && is_control(b.event));
+    let related = a.event == b.event || (is_control(a.event) && is_control(b.event)) || same_count(a, b);
     if !related {
         return None;
     }
@@ -298,7 +311,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             ),
         });
     }
-    if a.event == b.event {
+    if a.event == b.event || same_count(a, b) {
         if let (Some((alo, ahi, au, am)), Some((blo, bhi, bu, bm))) = (&a.quantity, &b.quantity) {
             if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
                 if !ranges_overlap((*alo, *ahi), (*blo, *bhi)) {
@@ -417,7 +430,14 @@ fn candidates(conn: &Connection, c: &ClaimFacts, cfg: &DetectConfig) -> rusqlite
     if !c.event.is_checkable() || c.places.is_empty() {
         return Ok(Vec::new());
     }
-    let events: Vec<&str> = if is_control(c.event) { vec!["capture", "entry"] } else { vec![c.event.name()] };
+    let people_count = c.quantity.as_ref().is_some_and(|q| is_people_measure(&q.3));
+    let events: Vec<&str> = if is_control(c.event) {
+        vec!["capture", "entry"]
+    } else if people_count && matches!(c.event, EventType::Strike | EventType::Casualties) {
+        vec!["strike", "casualties"]
+    } else {
+        vec![c.event.name()]
+    };
     let mut own: BTreeSet<i64> = BTreeSet::new();
     let mut up: BTreeSet<i64> = BTreeSet::new();
     for p in &c.places {

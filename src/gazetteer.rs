@@ -425,7 +425,7 @@ impl Gazetteer {
             if let Some(city) = last_here.or(ctx.last_city) {
                 let start = folded.original(tokens[c.start].start);
                 let end = folded.original_end(tokens[c.end - 1].end, sentence);
-                if !out.iter().any(|m| m.place == city) {
+                {
                     out.push(PlaceMention {
                         place: city,
                         start,

@@ -164,6 +164,7 @@ struct PolaritySection {
     negators: Vec<String>,
     negation_tails: Vec<String>,
     not_an_event_negation: Vec<String>,
+    hypothetical: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -178,6 +179,7 @@ struct ModalitySection {
 #[serde(default)]
 struct ClausesSection {
     separators: Vec<String>,
+    frame_separators: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -209,6 +211,7 @@ struct QuantitySection {
     between: Vec<String>,
     between_and: Vec<String>,
     vague: BTreeMap<String, [f64; 2]>,
+    numbers: BTreeMap<String, f64>,
     people: Vec<String>,
     distance: Vec<String>,
     killed: Vec<String>,
@@ -238,6 +241,8 @@ pub enum Cue {
     NegationTail,
     Hedge,
     BulletIntro,
+    /// A condition or a future: "would", "if", "pourrait": nothing happened yet.
+    Hypothetical,
 }
 
 /// Place cues around a name.
@@ -276,7 +281,11 @@ pub struct LangLexicon {
     pub places: PatternSet<PlaceCue>,
     pub quantity: PatternSet<QuantityCue>,
     pub vague: PatternSet<(f64, f64)>,
+    /// Numbers written as words ("five", "cinq"), folded.
+    pub number_words: HashMap<String, f64>,
     pub clause_separators: Vec<String>,
+    /// Folded substrings where a second attribution frame may start (", ce que", ", which").
+    pub frame_separators: Vec<String>,
     pub conditional_endings: Vec<String>,
     pub conditional_exceptions: Vec<String>,
     pub months: HashMap<String, u32>,
@@ -424,10 +433,12 @@ impl LangFile {
         p.negators.extend(op.negators);
         p.negation_tails.extend(op.negation_tails);
         p.not_an_event_negation.extend(op.not_an_event_negation);
+        p.hypothetical.extend(op.hypothetical);
         self.modality.hedges.extend(o.modality.hedges);
         self.modality.conditional_endings.extend(o.modality.conditional_endings);
         self.modality.conditional_exceptions.extend(o.modality.conditional_exceptions);
         self.clauses.separators.extend(o.clauses.separators);
+        self.clauses.frame_separators.extend(o.clauses.frame_separators);
         for (k, v) in o.events {
             self.events.entry(k).or_default().extend(v);
         }
@@ -450,6 +461,7 @@ impl LangFile {
         q.between.extend(oq.between);
         q.between_and.extend(oq.between_and);
         q.vague.extend(oq.vague);
+        q.numbers.extend(oq.numbers);
         q.people.extend(oq.people);
         q.distance.extend(oq.distance);
         q.killed.extend(oq.killed);
@@ -503,6 +515,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&p.negation_tails, Cue::NegationTail),
         (&f.modality.hedges, Cue::Hedge),
         (&f.statements.bullet_intro, Cue::BulletIntro),
+        (&p.hypothetical, Cue::Hypothetical),
     ] {
         add_all(&mut cues, entries, cue, file)?;
     }
@@ -593,7 +606,9 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         places,
         quantity,
         vague,
+        number_words: q.numbers.iter().map(|(k, v)| (fold(k), *v)).collect(),
         clause_separators: f.clauses.separators.iter().map(|s| fold(s)).collect(),
+        frame_separators: f.clauses.frame_separators.iter().map(|s| fold(s)).collect(),
         conditional_endings: f.modality.conditional_endings.iter().map(|s| fold(s)).collect(),
         conditional_exceptions: f.modality.conditional_exceptions.iter().map(|s| fold(s)).collect(),
         months: f.time.months.into_iter().map(|(k, v)| (fold(&k), v)).collect(),

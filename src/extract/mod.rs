@@ -12,7 +12,7 @@ use crate::article::Article;
 use crate::gazetteer::{Gazetteer, PlaceContext, PlaceMention};
 use crate::lexicon::{ActorMention, Cue, EventType, LangLexicon, Lexicon};
 use crate::pattern::Hit;
-use crate::split::{Splitter, Statement, StatementKind};
+use crate::split::{Splitter, Statement};
 use crate::text::{tokenize, Folded, Token};
 
 pub use quantity::Quantity;
@@ -106,8 +106,13 @@ pub struct Pipeline {
 /// What the article has said so far, for pronouns and "cette ville".
 #[derive(Debug, Default)]
 struct ArticleContext {
-    last_claimant: Option<Source>,
+    /// The last named claimant, with the index of its statement.
+    last_claimant: Option<(usize, Source)>,
+    /// The last actor that did something, as a source for pronouns ("They said ...").
+    last_actor: Option<(usize, Source)>,
     last_armed_actor: Option<usize>,
+    /// Index of the statement being read.
+    current: usize,
     places: PlaceContext,
 }
 
@@ -129,10 +134,13 @@ impl Pipeline {
             }
             let inherited =
                 st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
-            let first_new = claims.len();
-            self.extract_statement(article, lex, si, st, inherited, &mut ctx, &mut claims);
-            if claims.len() == first_new && st.kind == StatementKind::Sentence {
-                continue;
+            // A sentence may hold a second frame that answers the first:
+            // "..., selon l'OSDH, ce que l'armée a démenti." Each piece is read on its own.
+            let pieces = frame_pieces(&article.body[st.span.clone()], lex);
+            for (pi, piece) in pieces.into_iter().enumerate() {
+                let span = st.span.start + piece.start..st.span.start + piece.end;
+                let inherited = if pi == 0 { inherited.clone() } else { None };
+                self.extract_statement(article, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
         Extraction { statements, claims }
@@ -144,19 +152,20 @@ impl Pipeline {
         article: &Article,
         lex: &LangLexicon,
         si: usize,
-        st: &Statement,
+        span: Range<usize>,
         inherited: Option<Source>,
         ctx: &mut ArticleContext,
         claims: &mut Vec<ClaimDraft>,
     ) {
-        let base = st.span.start;
-        let s = &article.body[st.span.clone()];
+        let base = span.start;
+        let s = &article.body[span];
         let folded = Folded::new(s);
         let text = folded.text.as_str();
         let tokens = tokenize(text);
         if tokens.is_empty() {
             return;
         }
+        ctx.current = si;
         let actors = self.lexicon.actors.find(s, &folded);
         let cues = lex.cues.find_all(text, &tokens);
         let events = lex.events.find_leftmost_longest(text, &tokens);
@@ -168,14 +177,20 @@ impl Pipeline {
             None => self.attribution(article, s, &folded, &tokens, &actors, &cues, &events, ctx),
         };
         if frame.source.attributed && frame.source.claimant != UNATTRIBUTED {
-            ctx.last_claimant = Some(frame.source.clone());
+            ctx.last_claimant = Some((si, frame.source.clone()));
         }
 
-        let mut blocked = frame.claimant_spans.clone();
-        if let Some(d) = dateline(s) {
-            blocked.push((0, d));
-        }
+        let blocked: Vec<(usize, usize)> = dateline(s).map(|d| (0, d)).into_iter().collect();
         let places = self.gazetteer.find(s, &folded, &tokens, lex, &blocked, &mut ctx.places);
+        // Places in the claimant's name ("rebels in the city of Sweida said") set the context
+        // ("the city") but are not what the claim is about.
+        let places: Vec<PlaceMention> = places
+            .into_iter()
+            .filter(|p| {
+                p.match_kind == crate::gazetteer::MatchKind::Reference
+                    || !frame.claimant_spans.iter().any(|&(a, b)| p.start >= a && p.end <= b)
+            })
+            .collect();
         let clauses = clauses(text, &tokens, lex, frame.content.clone());
 
         // Clauses carrying an event; clauses without one join the claim before them.
@@ -201,7 +216,8 @@ impl Pipeline {
             let in_clause = |h: &Hit<'_, Cue>| h.start >= range.start && h.end <= range.end;
             let has = |cue: Cue| cues.iter().any(|h| *h.tag == cue && in_clause(h));
 
-            let event = ev.unwrap_or(EventType::Other);
+            // "would leave", "pourrait tomber": nothing happened yet, nothing to compare.
+            let event = if has(Cue::Hypothetical) { EventType::Other } else { ev.unwrap_or(EventType::Other) };
             let mut polarity = if (ci == 0 && frame.denial_verb) || has(Cue::DenialWord) || has(Cue::DenialVerb) {
                 Polarity::Denied
             } else {
@@ -220,8 +236,9 @@ impl Pipeline {
                 Modality::Certain
             };
 
-            // The event's actor: an armed actor named in the clause, else the claimant when it
-            // speaks of itself ("a déclaré avoir pris"), else a pronoun's referent.
+            // The event's actor: the claimant when it speaks of itself ("a déclaré avoir pris"),
+            // else the armed group or people named as the trigger's subject, else after it,
+            // else an official, else a pronoun's referent.
             let clause_orig = folded.original(clause_text_start)..folded.original_end(clause_text_end, s);
             let named = actors
                 .iter()
@@ -229,31 +246,52 @@ impl Pipeline {
                 .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
                 .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
                 .collect::<Vec<_>>();
-            let armed = named
+            let kind_of = |m: &&ActorMention| self.lexicon.actors.actors[m.actor].kind.as_str();
+            let does_things = |m: &&&ActorMention| matches!(kind_of(m), "armed" | "people");
+            // Where the event's trigger is, to prefer its subject (named before it) over an
+            // object or a complement after it ("le retrait de l'armée" is the army's).
+            let trigger = events
                 .iter()
-                .find(|m| self.lexicon.actors.actors[m.actor].kind == "armed")
-                .or_else(|| named.iter().find(|m| self.lexicon.actors.actors[m.actor].kind == "official"));
-            let (actor, actor_id) = match armed {
-                Some(m) => (Some(s[m.start..m.end].to_string()), Some(m.actor)),
-                None => {
-                    let self_report =
-                        has(Cue::Infinitive) || (has(Cue::Pronoun) && frame.source.claimant_actor.is_some());
-                    match frame
-                        .source
-                        .claimant_actor
-                        .filter(|&a| self_report && self.lexicon.actors.actors[a].kind == "armed")
-                    {
-                        Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
-                        None if has(Cue::Pronoun) => match ctx.last_armed_actor {
-                            Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
-                            None => (None, None),
-                        },
-                        None => (None, None),
-                    }
-                }
+                .find(|h| h.start >= range.start && h.start < range.end)
+                .map(|h| (folded.original(tokens[h.start].start), folded.original_end(tokens[h.end - 1].end, s)));
+            let self_report = frame
+                .source
+                .claimant_actor
+                .filter(|&a| has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed");
+            let chosen: Option<&&ActorMention> = match trigger {
+                Some((t0, t1)) => named
+                    .iter()
+                    .filter(|m| m.end <= t0)
+                    .filter(does_things)
+                    .next_back()
+                    .or_else(|| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things))
+                    .or_else(|| named.iter().find(does_things))
+                    .or_else(|| named.iter().find(|m| kind_of(m) == "official")),
+                None => named.iter().find(does_things).or_else(|| named.iter().find(|m| kind_of(m) == "official")),
+            };
+            let (actor, actor_id) = match (self_report, chosen) {
+                (Some(a), _) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
+                (None, Some(m)) => (Some(s[m.start..m.end].to_string()), Some(m.actor)),
+                (None, None) if has(Cue::Pronoun) => match ctx.last_armed_actor {
+                    Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
+                    None => (None, None),
+                },
+                (None, None) => (None, None),
             };
             if let Some(a) = actor_id.filter(|&a| self.lexicon.actors.actors[a].kind == "armed") {
                 ctx.last_armed_actor = Some(a);
+            }
+            if let (Some(a), Some(name)) = (actor_id, actor.as_ref()) {
+                let side = self.lexicon.actors.actors[a].side.clone();
+                let source = Source {
+                    claimant: name.clone(),
+                    claimant_actor: Some(a),
+                    side,
+                    relayed_by: None,
+                    relay_actor: None,
+                    attributed: true,
+                };
+                ctx.last_actor = Some((si, source));
             }
             let actor_side = actor_id.map_or("unknown".to_string(), |a| self.lexicon.actors.actors[a].side.clone());
 
@@ -442,7 +480,7 @@ impl Pipeline {
                 .any(|h| matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4)
                 || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
-            if pre_tokens >= 3 && (subject_empty || (pre_has_event && !complement_follows)) {
+            if pre_tokens >= 3 && pre_has_event && (subject_empty || !complement_follows) {
                 let (claimant_text, actor, span) = if subject_empty {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
                     let (a_start, _) = orig(v.end, n);
@@ -465,7 +503,10 @@ impl Pipeline {
                     || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
             let content_start = after_complementizer(v.end);
             if pronoun_subject && subject_actors.is_empty() {
-                if let Some(last) = &ctx.last_claimant {
+                // The speaker of the sentence before, else the last actor named, else an earlier speaker.
+                let recent_speaker = ctx.last_claimant.as_ref().filter(|(at, _)| at + 1 >= ctx.current);
+                let referent = recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref());
+                if let Some((_, last)) = referent {
                     let mut source = last.clone();
                     source.attributed = true;
                     return Frame {
@@ -566,11 +607,11 @@ impl Pipeline {
                 if text.is_empty() {
                     text = s[m.start..m.end].to_string();
                 }
-                (text, Some(m.actor), (start, end))
+                (text, Some(m.actor), (from, to))
             }
             None => {
                 let from = region.rfind(',').map_or(0, |c| c + 1);
-                (clean_name(&region[from..]), None, (start, end))
+                (clean_name(&region[from..]), None, (start + from, end))
             }
         }
     }
@@ -614,6 +655,40 @@ impl Pipeline {
         };
         Source { claimant, claimant_actor, side, relayed_by, relay_actor, attributed }
     }
+}
+
+/// Splits a sentence where a second attribution frame begins after a pointer
+/// (", ce que l'armée a démenti", ", which the ministry denied"): byte ranges of the pieces.
+fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
+    let folded = Folded::new(s);
+    let text = folded.text.as_str();
+    let tokens = tokenize(text);
+    let cues = lex.cues.find_all(text, &tokens);
+    let mut cuts: Vec<usize> = Vec::new();
+    for sep in &lex.frame_separators {
+        let mut at = 0;
+        while let Some(p) = text.get(at..).and_then(|t| t.find(sep.as_str())) {
+            let pos = at + p;
+            at = pos + sep.len().max(1);
+            let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
+            let has_frame = cues.iter().any(|h| h.start >= first_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
+            if has_frame && first_tok > 2 {
+                cuts.push(folded.original(pos) + 1);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for c in cuts {
+        if c > start && c < s.len() && s.is_char_boundary(c) {
+            out.push(start..c);
+            start = c;
+        }
+    }
+    out.push(start..s.len());
+    out
 }
 
 /// The length of a leading dateline ("BEIRUT, Dec 6 (Reuters) - ", "Damascus, SANA- "):

@@ -75,6 +75,17 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
         numbers.push((v, t0, t1));
     }
 
+    // Numbers in words count only right before what they count ("five people", "cinq soldats").
+    for (i, t) in tokens.iter().enumerate() {
+        if let Some(&v) = lex.number_words.get(&text[t.start..t.end]) {
+            let next = if matches!(word(i + 1), "de" | "d" | "of") { i + 2 } else { i + 1 };
+            if cue_at(next, &[QuantityCue::People, QuantityCue::Distance]) && !numbers.iter().any(|n| n.1 == i) {
+                numbers.push((v, i, next));
+            }
+        }
+    }
+    numbers.sort_by_key(|n| n.1);
+
     let killed = cues.iter().any(|c| *c.tag == QuantityCue::Killed);
     let wounded = cues.iter().any(|c| *c.tag == QuantityCue::Wounded);
     let displaced = cues.iter().any(|c| *c.tag == QuantityCue::Displaced);
