@@ -96,6 +96,9 @@ pub struct ClaimFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub kind: Option<ConflictKind>, // None: corroboration
+    /// The event the conflict is about (counts of dead are "casualties" whether the claim
+    /// speaks of a strike or of the toll).
+    pub event: &'static str,
     pub side_a: String,
     pub side_b: String,
     pub reason: String,
@@ -121,6 +124,21 @@ fn same_count(a: &ClaimFacts, b: &ClaimFacts) -> bool {
     match (&a.quantity, &b.quantity) {
         (Some((_, _, au, am)), Some((_, _, bu, bm))) => au == bu && am == bm && is_people_measure(am),
         _ => false,
+    }
+}
+
+/// Two dates differ for real when both are written out and a day apart, or when either was
+/// worked out from a weekday or "yesterday" (often a day off around midnight) and they are
+/// two days apart or more.
+pub const RELATIVE_DATE_SLACK_DAYS: i64 = 1;
+
+fn date_gap_is_real(a: &ClaimFacts, b: &ClaimFacts) -> bool {
+    let (Some(da), Some(db)) = (a.date, b.date) else { return false };
+    let gap = (da - db).num_days().abs();
+    if a.date_source == "explicit" && b.date_source == "explicit" {
+        gap >= 1
+    } else {
+        gap > RELATIVE_DATE_SLACK_DAYS
     }
 }
 
@@ -244,11 +262,12 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     if a.event == b.event
         && a.polarity == "asserted"
         && b.polarity == "asserted"
-        && a.date_source == "explicit"
-        && b.date_source == "explicit"
+        && matches!(a.date_source.as_str(), "explicit" | "relative")
+        && matches!(b.date_source.as_str(), "explicit" | "relative")
         && a.date_precision == "day"
         && b.date_precision == "day"
         && a.date != b.date
+        && date_gap_is_real(a, b)
         && sides_compatible(&a.actor_side, &b.actor_side)
         && places.starts_with("same place")
     {
@@ -260,6 +279,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             let (da, db) =
                 (a.date.map(|d| d.to_string()).unwrap_or_default(), b.date.map(|d| d.to_string()).unwrap_or_default());
             return Some(Finding {
+                event: a.event.name(),
                 kind: Some(ConflictKind::Date),
                 side_a: da.clone(),
                 side_b: db.clone(),
@@ -278,6 +298,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
         let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
         return Some(Finding {
+            event: a.event.name(),
             kind: Some(ConflictKind::Denial),
             side_a: "asserted".into(),
             side_b: "denied".into(),
@@ -299,6 +320,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
         && a.actor_side != b.actor_side
     {
         return Some(Finding {
+            event: "capture",
             kind: Some(ConflictKind::Control),
             side_a: a.actor_side.clone(),
             side_b: b.actor_side.clone(),
@@ -316,10 +338,12 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
                 if !ranges_overlap((*alo, *ahi), (*blo, *bhi)) {
                     let (ra, rb) = (fmt_range(*alo, *ahi), fmt_range(*blo, *bhi));
+                    let (side_a, side_b) = if alo > blo { ("higher figure", "lower figure") } else { ("lower figure", "higher figure") };
                     return Some(Finding {
+                        event: if is_people_measure(am) { "casualties" } else { a.event.name() },
                         kind: Some(ConflictKind::Numeric),
-                        side_a: format!("{ra} {au}"),
-                        side_b: format!("{rb} {bu}"),
+                        side_a: side_a.into(),
+                        side_b: side_b.into(),
                         reason: format!(
                             "numeric: {am}: {} says {ra} {au}, {} says {rb} {bu}; the ranges do not overlap even with {}% tolerance; {places}; {time}",
                             who(a),
@@ -329,6 +353,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
                     });
                 }
                 return Some(Finding {
+                    event: a.event.name(),
                     kind: None,
                     side_a: String::new(),
                     side_b: String::new(),
@@ -339,6 +364,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     }
     if a.event == b.event && sides_compatible(&a.actor_side, &b.actor_side) {
         return Some(Finding {
+            event: a.event.name(),
             kind: None,
             side_a: String::new(),
             side_b: String::new(),
@@ -347,6 +373,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     }
     if is_control(a.event) && is_control(b.event) && a.actor_side == b.actor_side {
         return Some(Finding {
+            event: a.event.name(),
             kind: None,
             side_a: String::new(),
             side_b: String::new(),
@@ -549,7 +576,7 @@ fn record(
             "SELECT k.id FROM conflicts k JOIN conflict_claims cc ON cc.conflict_id = k.id
               WHERE k.kind = ?1 AND k.event_type = ?2 AND cc.claim_id IN (?3, ?4)
               ORDER BY (cc.claim_id = ?4) DESC, k.id LIMIT 1",
-            params![kind.name(), c.event.name(), c.id, other.id],
+            params![kind.name(), f.event, c.id, other.id],
             |r| r.get(0),
         )
         .optional()?;
@@ -559,7 +586,7 @@ fn record(
         None => {
             conn.execute(
                 "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated) VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
-                params![kind.name(), c.event.name(), f.reason, now],
+                params![kind.name(), f.event, f.reason, now],
             )?;
             out.conflicts_created += 1;
             conn.last_insert_rowid()

@@ -319,9 +319,12 @@ impl Gazetteer {
             }
             let ostart = folded.original(m.start());
             let oend = folded.original_end(m.end(), sentence);
-            let first = sentence.get(ostart..).and_then(|s| s.chars().next());
+            // A proper name is capitalised somewhere ("Homs", "al-Qaryatayn"), not "the hama".
+            let capitalised = sentence.get(ostart..oend).is_some_and(|w| {
+                w.split(|c: char| !c.is_alphanumeric()).any(|part| part.chars().next().is_some_and(|c| !c.is_lowercase()))
+            });
             let needs_capital = self.names[m.pattern().as_usize()].needs_capital;
-            if (needs_capital && first.is_none_or(char::is_lowercase)) || is_blocked(ostart, oend) {
+            if (needs_capital && !capitalised) || is_blocked(ostart, oend) {
                 continue;
             }
             let name = &self.name_text[m.pattern().as_usize()];

@@ -150,6 +150,7 @@ struct AttributionSection {
     infinitive_markers: Vec<String>,
     pronouns: Vec<String>,
     back_reference: Vec<String>,
+    own_forces: Vec<String>,
     auxiliaries: Vec<String>,
     determiners: Vec<String>,
 }
@@ -231,6 +232,8 @@ pub enum Cue {
     Infinitive,
     Pronoun,
     BackReference,
+    /// "ses forces", "its troops": the speaker's own side.
+    OwnForces,
     Auxiliary,
     Determiner,
     DenialVerb,
@@ -422,6 +425,7 @@ impl LangFile {
         a.infinitive_markers.extend(oa.infinitive_markers);
         a.pronouns.extend(oa.pronouns);
         a.back_reference.extend(oa.back_reference);
+        a.own_forces.extend(oa.own_forces);
         a.auxiliaries.extend(oa.auxiliaries);
         a.determiners.extend(oa.determiners);
         let p = &mut self.polarity;
@@ -505,6 +509,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.infinitive_markers, Cue::Infinitive),
         (&a.pronouns, Cue::Pronoun),
         (&a.back_reference, Cue::BackReference),
+        (&a.own_forces, Cue::OwnForces),
         (&a.auxiliaries, Cue::Auxiliary),
         (&a.determiners, Cue::Determiner),
         (&p.denial_verbs, Cue::DenialVerb),

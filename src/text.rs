@@ -52,6 +52,8 @@ impl Folded {
 fn fold_char(ch: char) -> impl Iterator<Item = char> {
     let mapped: Option<&'static str> = match ch {
         '’' | '‘' | 'ʼ' | '`' | '´' | 'ʻ' => Some("'"),
+        // Hyphens fold to spaces so "al-Qaryatayn" and "Al Qaryatayn" meet (one byte each: offsets hold).
+        '-' => Some(" "),
         '‐' | '‑' | '‒' | '–' | '—' => Some("-"),
         'œ' | 'Œ' => Some("oe"),
         'æ' | 'Æ' => Some("ae"),

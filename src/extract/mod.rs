@@ -254,10 +254,10 @@ impl Pipeline {
                 .iter()
                 .find(|h| h.start >= range.start && h.start < range.end)
                 .map(|h| (folded.original(tokens[h.start].start), folded.original_end(tokens[h.end - 1].end, s)));
-            let self_report = frame
-                .source
-                .claimant_actor
-                .filter(|&a| has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed");
+            // "a déclaré avoir pris", "denied any withdrawal of its forces": the claimant's own side acted.
+            let self_report = frame.source.claimant_actor.filter(|&a| {
+                (has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed") || has(Cue::OwnForces)
+            });
             let chosen: Option<&&ActorMention> = match trigger {
                 Some((t0, t1)) => named
                     .iter()
@@ -265,8 +265,7 @@ impl Pipeline {
                     .filter(does_things)
                     .next_back()
                     .or_else(|| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things))
-                    .or_else(|| named.iter().find(does_things))
-                    .or_else(|| named.iter().find(|m| kind_of(m) == "official")),
+                    .or_else(|| named.iter().filter(|m| m.end <= t0).rfind(|m| kind_of(m) == "official")),
                 None => named.iter().find(does_things).or_else(|| named.iter().find(|m| kind_of(m) == "official")),
             };
             let (actor, actor_id) = match (self_report, chosen) {
@@ -307,21 +306,31 @@ impl Pipeline {
                 .map(|p| PlaceMention { start: p.start + base, end: p.end + base, ..p.clone() })
                 .collect();
 
-            let mut date = time::find_date(clause_folded, &clause_tokens, lex, article.published);
-            if date.source != DateSource::Explicit {
-                let whole = time::find_date(text, &tokens, lex, article.published);
-                if whole.source == DateSource::Explicit || date.source == DateSource::Publication {
-                    date = whole;
-                }
+            // The date nearest the trigger in the clause; else one elsewhere in the sentence
+            // ("Le 30 novembre, ..."); else the publication date.
+            let anchor = events.iter().find(|h| h.start >= range.start && h.start < range.end).map(|h| h.start);
+            let mut date = time::find_date(clause_folded, &clause_tokens, lex, article.published, anchor.map(|a| a - range.start));
+            if date.source == DateSource::Publication {
+                date = time::find_date(text, &tokens, lex, article.published, anchor);
             }
             let mut quantities = quantity::find_quantities(clause_folded, &clause_tokens, lex, event.name());
             for q in quantities.iter_mut().filter(|q| q.measure == "distance") {
                 let after = clause_text_start + clause_tokens.get(q.token).map_or(0, |t| t.start);
                 let from = claim_places.iter().find(|p| p.start - base >= folded.original(after));
-                if let Some(name) = from.and_then(|p| self.gazetteer.get(p.place)).map(|p| p.name.clone()) {
+                if let Some(name) = from.and_then(|p| self.gazetteer.get(p.place)).map(|p| p.display_name()) {
                     q.measure = format!("distance from {name}");
                 }
             }
+            // "Les rebelles se trouvent à 20 km de Damas": a distance from a place is where
+            // the front stands, an advance, even with no verb of movement.
+            let event = if event == EventType::Other
+                && !has(Cue::Hypothetical)
+                && quantities.iter().any(|q| q.measure.starts_with("distance from"))
+            {
+                EventType::Advance
+            } else {
+                event
+            };
 
             claims.push(ClaimDraft {
                 statement: si,

@@ -79,10 +79,30 @@ fn numeric_date() -> &'static Regex {
     })
 }
 
-/// Finds the event date of a clause (folded text and its tokens).
-pub fn find_date(text: &str, tokens: &[Token], lex: &LangLexicon, published: Option<NaiveDate>) -> EventDate {
-    if let Some(d) = numeric(text, lex) {
-        return EventDate { date: Some(d), precision: Precision::Day, source: DateSource::Explicit };
+/// Finds the event date of a clause (folded text and its tokens): the date written closest
+/// to `anchor` (the event's trigger, a token index) when there are several, else the first
+/// explicit one; else the publication date.
+pub fn find_date(
+    text: &str,
+    tokens: &[Token],
+    lex: &LangLexicon,
+    published: Option<NaiveDate>,
+    anchor: Option<usize>,
+) -> EventDate {
+    let cands = find_dates(text, tokens, lex, published);
+    let best = match anchor {
+        Some(a) => cands.iter().min_by_key(|(pos, d)| (pos.abs_diff(a), d.source != DateSource::Explicit)),
+        None => cands.iter().find(|(_, d)| d.source == DateSource::Explicit).or(cands.first()),
+    };
+    best.map(|(_, d)| *d).unwrap_or_else(|| EventDate::publication(published))
+}
+
+/// Every date expression of a clause with the token index where it is written.
+pub fn find_dates(text: &str, tokens: &[Token], lex: &LangLexicon, published: Option<NaiveDate>) -> Vec<(usize, EventDate)> {
+    let mut out = Vec::new();
+    let tok_of = |off: usize| tokens.iter().position(|t| t.start >= off).unwrap_or(tokens.len());
+    for (at, d) in numeric(text, lex) {
+        out.push((tok_of(at), EventDate { date: Some(d), precision: Precision::Day, source: DateSource::Explicit }));
     }
     let word = |i: usize| tokens.get(i).map(|t| &text[t.start..t.end]);
     for i in 0..tokens.len() {
@@ -97,49 +117,41 @@ pub fn find_date(text: &str, tokens: &[Token], lex: &LangLexicon, published: Opt
             _ => (None, i + 1),
         };
         let year = word(year_at).and_then(parse_year);
-        match (day, year) {
-            (Some(d), Some(y)) => {
-                if let Some(date) = NaiveDate::from_ymd_opt(y, month, d) {
-                    return EventDate { date: Some(date), precision: Precision::Day, source: DateSource::Explicit };
-                }
-            }
-            (Some(d), None) => {
-                if let Some(date) = published.and_then(|p| infer_year(p, month, d)) {
-                    return EventDate { date: Some(date), precision: Precision::Day, source: DateSource::Explicit };
-                }
-            }
-            (None, Some(y)) => {
-                if let Some(date) = NaiveDate::from_ymd_opt(y, month, 1) {
-                    return EventDate { date: Some(date), precision: Precision::Month, source: DateSource::Explicit };
-                }
-            }
-            (None, None) => {}
+        let date = match (day, year) {
+            (Some(d), Some(y)) => NaiveDate::from_ymd_opt(y, month, d).map(|x| (x, Precision::Day)),
+            (Some(d), None) => published.and_then(|p| infer_year(p, month, d)).map(|x| (x, Precision::Day)),
+            (None, Some(y)) => NaiveDate::from_ymd_opt(y, month, 1).map(|x| (x, Precision::Month)),
+            (None, None) => None,
+        };
+        if let Some((d, precision)) = date {
+            out.push((i, EventDate { date: Some(d), precision, source: DateSource::Explicit }));
         }
     }
     if let Some(p) = published {
-        if let Some(h) = lex.relative_days.find_leftmost_longest(text, tokens).first() {
-            return EventDate {
-                date: Some(p + Duration::days(*h.tag)),
-                precision: Precision::Day,
-                source: DateSource::Relative,
-            };
+        for h in lex.relative_days.find_leftmost_longest(text, tokens) {
+            let d = EventDate { date: Some(p + Duration::days(*h.tag)), precision: Precision::Day, source: DateSource::Relative };
+            out.push((h.start, d));
         }
         for i in 0..tokens.len() {
             if let Some(&wd) = word(i).and_then(|w| lex.weekdays.get(w)) {
                 let back = (p.weekday().number_from_monday() as i64 - wd as i64).rem_euclid(7);
-                return EventDate {
-                    date: Some(p - Duration::days(back)),
-                    precision: Precision::Day,
-                    source: DateSource::Relative,
-                };
+                let d = EventDate { date: Some(p - Duration::days(back)), precision: Precision::Day, source: DateSource::Relative };
+                out.push((i, d));
             }
         }
     }
-    EventDate::publication(published)
+    out.sort_by_key(|(pos, _)| *pos);
+    out
 }
 
-fn numeric(text: &str, lex: &LangLexicon) -> Option<NaiveDate> {
-    let c = numeric_date().captures(text)?;
+fn numeric(text: &str, lex: &LangLexicon) -> Vec<(usize, NaiveDate)> {
+    numeric_date()
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(0)?.start(), numeric_one(&c, lex)?)))
+        .collect()
+}
+
+fn numeric_one(c: &regex::Captures<'_>, lex: &LangLexicon) -> Option<NaiveDate> {
     let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     if let (Some(y), Some(m), Some(d)) = (n(1), n(2), n(3)) {
         return NaiveDate::from_ymd_opt(y as i32, m, d);
@@ -189,7 +201,7 @@ mod tests {
         let lex = Lexicon::shared();
         let f = fold(s);
         let t = tokenize(&f);
-        find_date(&f, &t, lex.lang(lang), published.map(|p| p.parse().unwrap()))
+        find_date(&f, &t, lex.lang(lang), published.map(|p| p.parse().unwrap()), None)
     }
 
     fn ymd(s: &str) -> Option<NaiveDate> {
@@ -216,6 +228,15 @@ mod tests {
         assert_eq!(date("vendredi, les rebelles", Lang::Fr, Some("2024-12-06")).date, ymd("2024-12-06"));
         assert_eq!(date("on Wednesday the army", Lang::En, Some("2024-12-06")).date, ymd("2024-12-04"));
         assert_eq!(date("yesterday", Lang::En, Some("2024-12-06")).source, DateSource::Relative);
+    }
+
+    #[test]
+    fn the_date_nearest_the_event_wins() {
+        let lex = Lexicon::shared();
+        let s = "forces withdrew on friday from deraa, where protests first erupted in march 2011";
+        let t = tokenize(s);
+        let d = find_date(s, &t, &lex.en, Some("2024-12-06".parse().unwrap()), Some(1));
+        assert_eq!(d.date, ymd("2024-12-06"));
     }
 
     #[test]
