@@ -127,6 +127,12 @@ fn same_count(a: &ClaimFacts, b: &ClaimFacts) -> bool {
     }
 }
 
+/// Events that happen once at a place, so two dates for them contradict each other. Strikes,
+/// deployments or casualties recur: two dates are two events.
+fn happens_once(e: EventType) -> bool {
+    matches!(e, EventType::Withdrawal | EventType::Capture | EventType::Entry | EventType::Defection | EventType::Departure)
+}
+
 /// Two dates differ for real when both are written out and a day apart, or when either was
 /// worked out from a weekday or "yesterday" (often a day off around midnight) and they are
 /// two days apart or more.
@@ -158,7 +164,7 @@ pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
                 None
             };
             if let Some((rank, mut text)) = found {
-                for p in [pa, pb] {
+                for p in if pa.id == pb.id { vec![pa] } else { vec![pa, pb] } {
                     if p.broad {
                         text.push_str(&format!(
                             " (\"{}\" read as the governorate: the name is shared by the city and its governorate)",
@@ -260,6 +266,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     // Date conflict: the same event at the same place, given two explicit days by reports
     // published close together.
     if a.event == b.event
+        && happens_once(a.event)
         && a.polarity == "asserted"
         && b.polarity == "asserted"
         && matches!(a.date_source.as_str(), "explicit" | "relative")

@@ -258,24 +258,28 @@ impl Pipeline {
             let self_report = frame.source.claimant_actor.filter(|&a| {
                 (has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed") || has(Cue::OwnForces)
             });
-            let chosen: Option<&&ActorMention> = match trigger {
-                Some((t0, t1)) => named
-                    .iter()
-                    .filter(|m| m.end <= t0)
-                    .filter(does_things)
-                    .next_back()
-                    .or_else(|| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things))
-                    .or_else(|| named.iter().filter(|m| m.end <= t0).rfind(|m| kind_of(m) == "official")),
-                None => named.iter().find(does_things).or_else(|| named.iter().find(|m| kind_of(m) == "official")),
+            let before = trigger.and_then(|(t0, _)| named.iter().filter(|m| m.end <= t0).filter(does_things).next_back());
+            let after = trigger
+                .and_then(|(_, t1)| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things));
+            let official = match trigger {
+                Some((t0, _)) => named.iter().filter(|m| m.end <= t0).rfind(|m| kind_of(m) == "official"),
+                None => named.iter().find(|m| kind_of(m) == "official"),
             };
-            let (actor, actor_id) = match (self_report, chosen) {
-                (Some(a), _) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
-                (None, Some(m)) => (Some(s[m.start..m.end].to_string()), Some(m.actor)),
-                (None, None) if has(Cue::Pronoun) => match ctx.last_armed_actor {
+            let untriggered = if trigger.is_none() { named.iter().find(does_things) } else { None };
+            let named_choice = |m: &&&ActorMention| (Some(s[m.start..m.end].to_string()), Some(m.actor));
+            let (actor, actor_id) = if let Some(m) = before {
+                named_choice(&m)
+            } else if let Some(a) = self_report {
+                (Some(self.lexicon.actors.actors[a].name.clone()), Some(a))
+            } else if let Some(m) = after.or(official).or(untriggered) {
+                named_choice(&m)
+            } else if has(Cue::Pronoun) {
+                match ctx.last_armed_actor {
                     Some(a) => (Some(self.lexicon.actors.actors[a].name.clone()), Some(a)),
                     None => (None, None),
-                },
-                (None, None) => (None, None),
+                }
+            } else {
+                (None, None)
             };
             if let Some(a) = actor_id.filter(|&a| self.lexicon.actors.actors[a].kind == "armed") {
                 ctx.last_armed_actor = Some(a);
