@@ -251,7 +251,7 @@ fn who(c: &ClaimFacts) -> String {
 
 /// The rule of claims-spec §5 applied to one pair. `None`: nothing to record.
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
-    if a.id == b.id || a.statement_id == b.statement_id || same_claimant(a, b) {
+    if a.id == b.id || same_claimant(a, b) {
         return None;
     }
     if !a.event.is_checkable() || !b.event.is_checkable() {

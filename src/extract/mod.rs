@@ -20,6 +20,8 @@ pub use time::{DateSource, EventDate, Precision};
 
 /// The claimant of a statement nobody is named for ("it was reported that").
 pub const UNATTRIBUTED: &str = "unattributed";
+/// Longest subject after the verb in an inverted frame ("..., a déclaré le porte-parole de l'armée").
+const INVERTED_SUBJECT_MAX_WORDS: usize = 10;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
 
@@ -493,7 +495,17 @@ impl Pipeline {
                 .any(|h| matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4)
                 || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
-            if pre_tokens >= 3 && pre_has_event && (subject_empty || !complement_follows) {
+            // Inversion needs a short subject after the verb closing the sentence
+            // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
+            let rest_words = {
+                let (a_start, _) = orig(v.end, n);
+                let rest = &s[a_start.min(s.len())..];
+                let cut = rest.find([',', ';', '(', '.']).unwrap_or(rest.len());
+                rest[..cut].split_whitespace().count()
+            };
+            let inversion = subject_empty && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            let parenthetical = !subject_empty && pre_has_event;
+            if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
                 let (claimant_text, actor, span) = if subject_empty {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
                     let (a_start, _) = orig(v.end, n);
@@ -733,6 +745,10 @@ fn last_boundary(head: &str) -> Option<usize> {
 fn clean_name(s: &str) -> String {
     let t = s.trim().trim_matches(|c: char| c.is_whitespace() || "«»\"“”'’,;:()".contains(c)).trim();
     let mut out = t.to_string();
+    // "L'agence officielle (SANA" → "L'agence officielle (SANA)".
+    if out.matches('(').count() > out.matches(')').count() {
+        out.push(')');
+    }
     if out.chars().count() > 80 {
         out = out.chars().take(80).collect::<String>() + "…";
     }

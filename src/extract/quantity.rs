@@ -168,6 +168,8 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
                 measure: people_measure().into(),
                 token: h.start,
             });
+        } else if cue_at(u, &[QuantityCue::Distance]) {
+            out.push(Quantity { low: lo, high: hi, unit: "km".into(), measure: "distance".into(), token: h.start });
         }
     }
     out
@@ -204,6 +206,9 @@ mod tests {
             q("des dizaines de civils ont été tués", Lang::Fr),
             vec![(20.0, 99.0, "people".into(), "killed".into())]
         );
+        assert_eq!(q("à une vingtaine de kilomètres de Damas", Lang::Fr), vec![(18.0, 22.0, "km".into(), "distance".into())]);
+        assert_eq!(q("cinq personnes ont été tuées", Lang::Fr), vec![(5.0, 5.0, "people".into(), "killed".into())]);
+        assert_eq!(q("the strike killed five people", Lang::En), vec![(5.0, 5.0, "people".into(), "killed".into())]);
     }
 
     #[test]

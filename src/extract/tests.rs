@@ -1,4 +1,5 @@
 use super::*;
+use crate::split::StatementKind;
 use crate::article::{Article, Lang};
 
 fn pipeline() -> Pipeline {
@@ -51,7 +52,7 @@ fn nested_source_denial_with_baseless_wording() {
     assert_eq!(x.claims.len(), 1, "{:#?}", x.claims);
     let c = &x.claims[0];
     assert_eq!(c.source.claimant, "une source militaire");
-    assert_eq!(c.source.relayed_by.as_deref(), Some("L’agence de presse officielle syrienne"));
+    assert_eq!(c.source.relayed_by.as_deref(), Some("L’agence de presse officielle syrienne (SANA)"));
     assert_eq!(c.source.side, "government");
     assert_eq!(c.polarity, Polarity::Denied);
     assert_eq!(c.event, EventType::Withdrawal);
