@@ -497,13 +497,12 @@ impl Pipeline {
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
-            let rest_words = {
-                let (a_start, _) = orig(v.end, n);
-                let rest = &s[a_start.min(s.len())..];
-                let cut = rest.find([',', ';', '(', '.']).unwrap_or(rest.len());
-                rest[..cut].split_whitespace().count()
-            };
-            let inversion = subject_empty && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            let (rest_start, _) = orig(v.end, n);
+            let rest = &s[rest_start.min(s.len())..];
+            let rest_end = rest_start + rest.find([',', ';', '(', '.']).unwrap_or(rest.len());
+            let rest_words = s[rest_start.min(rest_end)..rest_end].split_whitespace().count();
+            let speaker_follows = actors.iter().any(|m| m.start >= rest_start && m.end <= rest_end);
+            let inversion = subject_empty && speaker_follows && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
             let parenthetical = !subject_empty && pre_has_event;
             if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
                 let (claimant_text, actor, span) = if subject_empty {

@@ -127,6 +127,17 @@ pub fn find_dates(text: &str, tokens: &[Token], lex: &LangLexicon, published: Op
             out.push((i, EventDate { date: Some(d), precision, source: DateSource::Explicit }));
         }
     }
+    // A year alone ("fin 2016", "in 2011"): the event is that year, not the publication day.
+    for (i, t) in tokens.iter().enumerate() {
+        if let Some(y) = parse_year(&text[t.start..t.end]) {
+            let in_a_date = out.iter().any(|(pos, _)| i >= *pos && i <= pos + 3);
+            if !in_a_date && !text[..t.start].trim_end().ends_with(['/', '-', '.']) {
+                if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
+                    out.push((i, EventDate { date: Some(d), precision: Precision::Year, source: DateSource::Explicit }));
+                }
+            }
+        }
+    }
     if let Some(p) = published {
         for h in lex.relative_days.find_leftmost_longest(text, tokens) {
             let d = EventDate { date: Some(p + Duration::days(*h.tag)), precision: Precision::Day, source: DateSource::Relative };
@@ -228,6 +239,12 @@ mod tests {
         assert_eq!(date("vendredi, les rebelles", Lang::Fr, Some("2024-12-06")).date, ymd("2024-12-06"));
         assert_eq!(date("on Wednesday the army", Lang::En, Some("2024-12-06")).date, ymd("2024-12-04"));
         assert_eq!(date("yesterday", Lang::En, Some("2024-12-06")).source, DateSource::Relative);
+    }
+
+    #[test]
+    fn a_year_alone_is_a_year() {
+        let d = date("Alep avait été reprise fin 2016 par le régime", Lang::Fr, Some("2024-11-30"));
+        assert_eq!((d.date, d.precision), (ymd("2016-01-01"), Precision::Year));
     }
 
     #[test]
