@@ -130,7 +130,10 @@ fn same_count(a: &ClaimFacts, b: &ClaimFacts) -> bool {
 /// Events that happen once at a place, so two dates for them contradict each other. Strikes,
 /// deployments or casualties recur: two dates are two events.
 fn happens_once(e: EventType) -> bool {
-    matches!(e, EventType::Withdrawal | EventType::Capture | EventType::Entry | EventType::Defection | EventType::Departure)
+    matches!(
+        e,
+        EventType::Withdrawal | EventType::Capture | EventType::Entry | EventType::Defection | EventType::Departure
+    )
 }
 
 /// Two dates differ for real when both are written out and a day apart, or when either was
@@ -345,7 +348,8 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
                 if !ranges_overlap((*alo, *ahi), (*blo, *bhi)) {
                     let (ra, rb) = (fmt_range(*alo, *ahi), fmt_range(*blo, *bhi));
-                    let (side_a, side_b) = if alo > blo { ("higher figure", "lower figure") } else { ("lower figure", "higher figure") };
+                    let (side_a, side_b) =
+                        if alo > blo { ("higher figure", "lower figure") } else { ("lower figure", "higher figure") };
                     return Some(Finding {
                         event: if is_people_measure(am) { "casualties" } else { a.event.name() },
                         kind: Some(ConflictKind::Numeric),

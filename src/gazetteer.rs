@@ -321,7 +321,8 @@ impl Gazetteer {
             let oend = folded.original_end(m.end(), sentence);
             // A proper name is capitalised somewhere ("Homs", "al-Qaryatayn"), not "the hama".
             let capitalised = sentence.get(ostart..oend).is_some_and(|w| {
-                w.split(|c: char| !c.is_alphanumeric()).any(|part| part.chars().next().is_some_and(|c| !c.is_lowercase()))
+                w.split(|c: char| !c.is_alphanumeric())
+                    .any(|part| part.chars().next().is_some_and(|c| !c.is_lowercase()))
             });
             let needs_capital = self.names[m.pattern().as_usize()].needs_capital;
             if (needs_capital && !capitalised) || is_blocked(ostart, oend) {
@@ -370,7 +371,7 @@ impl Gazetteer {
             let mut k = r.t0;
             while k > 0 {
                 let w = &text[tokens[k - 1].start..tokens[k - 1].end];
-                let in_prev_place = raws[..ri].iter().any(|p| p.t0 <= k - 1 && k - 1 < p.t1);
+                let in_prev_place = raws[..ri].iter().any(|p| p.t0 < k && k - 1 < p.t1);
                 if in_prev_place || is_connector(w) {
                     k -= 1;
                 } else {
@@ -422,8 +423,7 @@ impl Gazetteer {
             let last_here = out
                 .iter()
                 .filter(|m| m.start < folded.original(tokens[c.start].start))
-                .filter(|m| self.get(m.place).is_some_and(|p| p.kind == "city"))
-                .last()
+                .rfind(|m| self.get(m.place).is_some_and(|p| p.kind == "city"))
                 .map(|m| m.place);
             if let Some(city) = last_here.or(ctx.last_city) {
                 let start = folded.original(tokens[c.start].start);

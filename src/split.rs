@@ -153,7 +153,7 @@ fn merge_abbreviations(line: &str, ranges: Vec<Range<usize>>, lex: &LangLexicon)
                 let initial = tail.chars().count() == 1 && tail.chars().all(char::is_uppercase);
                 if initial
                     || lex.abbreviations.contains(&folded)
-                    || lex.abbreviations.contains(&fold(tail).replace('.', " ").trim().to_string())
+                    || lex.abbreviations.contains(fold(tail).replace('.', " ").trim())
                 {
                     last.end = r.end;
                     continue;

@@ -129,7 +129,8 @@ fn evaluate(dir: &Path) -> Vec<String> {
             let [x, y] = n.articles.as_slice() else { continue };
             let opposed = sides.iter().any(|(fa, sa)| fa == x && sides.iter().any(|(fb, sb)| fb == y && sb != sa));
             if opposed {
-                failures.push(format!("false alarm: conflict #{id} ({kind}, {event}) links {:?} ({})", n.articles, n.why));
+                failures
+                    .push(format!("false alarm: conflict #{id} ({kind}, {event}) links {:?} ({})", n.articles, n.why));
             }
         }
     }
@@ -148,7 +149,8 @@ fn scenarios_match_their_expectations() {
             (name.to_string(), why.trim().to_string())
         })
         .collect();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     let mut report = String::new();
     let mut unexpected = Vec::new();

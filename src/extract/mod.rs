@@ -260,7 +260,7 @@ impl Pipeline {
             let self_report = frame.source.claimant_actor.filter(|&a| {
                 (has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed") || has(Cue::OwnForces)
             });
-            let before = trigger.and_then(|(t0, _)| named.iter().filter(|m| m.end <= t0).filter(does_things).next_back());
+            let before = trigger.and_then(|(t0, _)| named.iter().filter(|m| m.end <= t0).rfind(does_things));
             let after = trigger
                 .and_then(|(_, t1)| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things));
             let official = match trigger {
@@ -315,7 +315,8 @@ impl Pipeline {
             // The date nearest the trigger in the clause; else one elsewhere in the sentence
             // ("Le 30 novembre, ..."); else the publication date.
             let anchor = events.iter().find(|h| h.start >= range.start && h.start < range.end).map(|h| h.start);
-            let mut date = time::find_date(clause_folded, &clause_tokens, lex, article.published, anchor.map(|a| a - range.start));
+            let mut date =
+                time::find_date(clause_folded, &clause_tokens, lex, article.published, anchor.map(|a| a - range.start));
             if date.source == DateSource::Publication {
                 date = time::find_date(text, &tokens, lex, article.published, anchor);
             }
@@ -485,15 +486,19 @@ impl Pipeline {
             let boundary = last_boundary(head);
             let pre_tokens = boundary.map_or(0, |b| tokens.iter().take_while(|t| folded.original(t.end) <= b).count());
             let subject_empty = boundary.is_none_or(|b| {
-                tokens.iter().filter(|t| folded.original(t.start) >= b && t.end <= tokens[subj_end.min(n - 1)].start).all(|t| {
-                    let i = tokens.iter().position(|x| x == t).unwrap_or(0);
-                    cues.iter().any(|h| h.start <= i && i < h.end && matches!(h.tag, Cue::Determiner | Cue::Auxiliary))
-                }) && subj_end <= pre_tokens + 1
+                tokens
+                    .iter()
+                    .filter(|t| folded.original(t.start) >= b && t.end <= tokens[subj_end.min(n - 1)].start)
+                    .all(|t| {
+                        let i = tokens.iter().position(|x| x == t).unwrap_or(0);
+                        cues.iter()
+                            .any(|h| h.start <= i && i < h.end && matches!(h.tag, Cue::Determiner | Cue::Auxiliary))
+                    })
+                    && subj_end <= pre_tokens + 1
             });
-            let complement_follows = cues
-                .iter()
-                .any(|h| matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4)
-                || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
+            let complement_follows = cues.iter().any(|h| {
+                matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4
+            }) || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
@@ -733,7 +738,8 @@ fn dateline(s: &str) -> Option<usize> {
 fn last_boundary(head: &str) -> Option<usize> {
     let mut best = None;
     for (i, c) in head.char_indices() {
-        if matches!(c, ',' | ';' | ':' | '—' | '–' | '»' | '”' | ')') || (c == '-' && head[i..].starts_with("- ")) {
+        if matches!(c, ',' | ';' | ':' | '—' | '–' | '»' | '”' | ')') || (c == '-' && head[i..].starts_with("- "))
+        {
             best = Some(i + c.len_utf8());
         }
     }
@@ -757,7 +763,7 @@ fn clean_name(s: &str) -> String {
 /// Token ranges of the clauses of the content, split at the lexicon's separators.
 fn clauses(text: &str, tokens: &[Token], lex: &LangLexicon, content: Range<usize>) -> Vec<Range<usize>> {
     if content.start >= content.end || content.end > tokens.len() {
-        return vec![0..tokens.len()];
+        return std::iter::once(0..tokens.len()).collect();
     }
     let mut cuts: Vec<usize> = Vec::new();
     let from = tokens[content.start].start;

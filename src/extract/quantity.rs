@@ -60,7 +60,7 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
         let follows_slash = text[m.end()..].starts_with(['/', ':', 'h']) || text[..m.start()].ends_with(['/', ':']);
         if lex.months.contains_key(next)
             || follows_slash
-            || word(t0.saturating_sub(1)).len() > 0 && lex.months.contains_key(word(t0.saturating_sub(1)))
+            || !word(t0.saturating_sub(1)).is_empty() && lex.months.contains_key(word(t0.saturating_sub(1)))
         {
             continue;
         }
@@ -111,7 +111,7 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
         let mut unit_at = t1;
         // "entre 20 et 30", "between 20 and 30"
         if cue_ending_at(t0) == Some(QuantityCue::Between) {
-            if let Some((nj, &(v2, _, t1b))) = numbers.iter().enumerate().skip(ni + 1).next() {
+            if let Some((nj, &(v2, _, t1b))) = numbers.iter().enumerate().nth(ni + 1) {
                 if cue_at(t1, &[QuantityCue::BetweenAnd]) && v2 >= v {
                     high = v2;
                     unit_at = t1b;
@@ -206,7 +206,10 @@ mod tests {
             q("des dizaines de civils ont été tués", Lang::Fr),
             vec![(20.0, 99.0, "people".into(), "killed".into())]
         );
-        assert_eq!(q("à une vingtaine de kilomètres de Damas", Lang::Fr), vec![(18.0, 22.0, "km".into(), "distance".into())]);
+        assert_eq!(
+            q("à une vingtaine de kilomètres de Damas", Lang::Fr),
+            vec![(18.0, 22.0, "km".into(), "distance".into())]
+        );
         assert_eq!(q("cinq personnes ont été tuées", Lang::Fr), vec![(5.0, 5.0, "people".into(), "killed".into())]);
         assert_eq!(q("the strike killed five people", Lang::En), vec![(5.0, 5.0, "people".into(), "killed".into())]);
     }

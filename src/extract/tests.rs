@@ -1,6 +1,6 @@
 use super::*;
-use crate::split::StatementKind;
 use crate::article::{Article, Lang};
+use crate::split::StatementKind;
 
 fn pipeline() -> Pipeline {
     Pipeline::new(Lexicon::load(None).unwrap(), Gazetteer::builtin().unwrap()).unwrap()

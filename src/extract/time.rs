@@ -98,7 +98,12 @@ pub fn find_date(
 }
 
 /// Every date expression of a clause with the token index where it is written.
-pub fn find_dates(text: &str, tokens: &[Token], lex: &LangLexicon, published: Option<NaiveDate>) -> Vec<(usize, EventDate)> {
+pub fn find_dates(
+    text: &str,
+    tokens: &[Token],
+    lex: &LangLexicon,
+    published: Option<NaiveDate>,
+) -> Vec<(usize, EventDate)> {
     let mut out = Vec::new();
     let tok_of = |off: usize| tokens.iter().position(|t| t.start >= off).unwrap_or(tokens.len());
     for (at, d) in numeric(text, lex) {
@@ -133,20 +138,31 @@ pub fn find_dates(text: &str, tokens: &[Token], lex: &LangLexicon, published: Op
             let in_a_date = out.iter().any(|(pos, _)| i >= *pos && i <= pos + 3);
             if !in_a_date && !text[..t.start].trim_end().ends_with(['/', '-', '.']) {
                 if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
-                    out.push((i, EventDate { date: Some(d), precision: Precision::Year, source: DateSource::Explicit }));
+                    out.push((
+                        i,
+                        EventDate { date: Some(d), precision: Precision::Year, source: DateSource::Explicit },
+                    ));
                 }
             }
         }
     }
     if let Some(p) = published {
         for h in lex.relative_days.find_leftmost_longest(text, tokens) {
-            let d = EventDate { date: Some(p + Duration::days(*h.tag)), precision: Precision::Day, source: DateSource::Relative };
+            let d = EventDate {
+                date: Some(p + Duration::days(*h.tag)),
+                precision: Precision::Day,
+                source: DateSource::Relative,
+            };
             out.push((h.start, d));
         }
         for i in 0..tokens.len() {
             if let Some(&wd) = word(i).and_then(|w| lex.weekdays.get(w)) {
                 let back = (p.weekday().number_from_monday() as i64 - wd as i64).rem_euclid(7);
-                let d = EventDate { date: Some(p - Duration::days(back)), precision: Precision::Day, source: DateSource::Relative };
+                let d = EventDate {
+                    date: Some(p - Duration::days(back)),
+                    precision: Precision::Day,
+                    source: DateSource::Relative,
+                };
                 out.push((i, d));
             }
         }
@@ -156,10 +172,7 @@ pub fn find_dates(text: &str, tokens: &[Token], lex: &LangLexicon, published: Op
 }
 
 fn numeric(text: &str, lex: &LangLexicon) -> Vec<(usize, NaiveDate)> {
-    numeric_date()
-        .captures_iter(text)
-        .filter_map(|c| Some((c.get(0)?.start(), numeric_one(&c, lex)?)))
-        .collect()
+    numeric_date().captures_iter(text).filter_map(|c| Some((c.get(0)?.start(), numeric_one(&c, lex)?))).collect()
 }
 
 fn numeric_one(c: &regex::Captures<'_>, lex: &LangLexicon) -> Option<NaiveDate> {

@@ -40,7 +40,9 @@ impl TestDir {
         use std::io::Write;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimtrack"));
         cmd.current_dir(self.path()).args(args).env_remove("CLAIMTRACK_DB").env_remove("CLAIMTRACK_LEXICON");
-        cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().expect("spawn claimtrack");
         if let Some(input) = stdin {
             child.stdin.take().unwrap().write_all(input).unwrap();
