@@ -70,6 +70,19 @@ pub struct ClaimPlace {
     pub broad: bool,
     /// Ancestors, nearest first.
     pub ancestors: Vec<i64>,
+    /// The words in the article, and a fuzzy match's similarity (None when exact or alias).
+    pub surface: String,
+    pub fuzzy: Option<f64>,
+}
+
+impl ClaimPlace {
+    /// "Tadmur", or "Ar Rastan (\"Rasten\", fuzzy 0.83)" when the text spelt it differently.
+    fn label(&self) -> String {
+        match self.fuzzy {
+            Some(score) => format!("{} (\"{}\", fuzzy match {score:.2})", self.name, self.surface),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// What detection needs to know about a claim.
@@ -158,17 +171,19 @@ pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
         for pb in &b.places {
             let found = if pa.id == pb.id {
                 let near = if pa.near || pb.near { " (near)" } else { "" };
-                Some((0, format!("same place: {}{near}", pa.name)))
+                Some((0, format!("same place: {}{near}", same_label(pa, pb))))
             } else if pb.ancestors.contains(&pa.id) {
-                Some((1, format!("{} lies in {}{}", pb.name, pa.name, level(pa))))
+                Some((1, format!("{} lies in {}{}", pb.label(), pa.label(), level(pa))))
             } else if pa.ancestors.contains(&pb.id) {
-                Some((1, format!("{} lies in {}{}", pa.name, pb.name, level(pb))))
+                Some((1, format!("{} lies in {}{}", pa.label(), pb.label(), level(pb))))
             } else {
                 None
             };
             if let Some((rank, mut text)) = found {
-                for p in if pa.id == pb.id { vec![pa] } else { vec![pa, pb] } {
-                    if p.broad {
+                let mut noted = Vec::new();
+                for p in [pa, pb] {
+                    if p.broad && !noted.contains(&p.id) {
+                        noted.push(p.id);
                         text.push_str(&format!(
                             " (\"{}\" read as the governorate: the name is shared by the city and its governorate)",
                             p.name
@@ -184,6 +199,15 @@ pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
         }
     }
     best.map(|(_, t)| t)
+}
+
+/// One place named two ways: "Tadmur" or "Ar Rastan (\"Rasten\", fuzzy match 0.83)".
+fn same_label(a: &ClaimPlace, b: &ClaimPlace) -> String {
+    match (a.fuzzy, b.fuzzy) {
+        (None, None) => a.name.clone(),
+        (Some(_), _) => a.label(),
+        (None, Some(_)) => b.label(),
+    }
 }
 
 fn level(p: &ClaimPlace) -> &'static str {
@@ -404,7 +428,7 @@ pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimF
            FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1",
     )?;
     let mut places = conn.prepare_cached(
-        "SELECT p.id, p.name, p.kind, cp.relation, cp.reading,
+        "SELECT p.id, p.name, p.kind, cp.relation, cp.reading, cp.surface, cp.match_kind, cp.score,
                 (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
                   WHERE place_id = p.id AND depth > 0 ORDER BY depth))
            FROM claim_places cp JOIN places p ON p.id = cp.place_id WHERE cp.claim_id = ?1",
@@ -446,7 +470,7 @@ pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimF
         };
         f.places = places
             .query_map([id], |r| {
-                let anc: Option<String> = r.get(5)?;
+                let anc: Option<String> = r.get(8)?;
                 Ok(ClaimPlace {
                     id: r.get(0)?,
                     name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(1)?),
@@ -454,6 +478,8 @@ pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimF
                     near: r.get::<_, String>(3)? == "near",
                     broad: r.get::<_, String>(4)? == "broad",
                     ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+                    surface: r.get(5)?,
+                    fuzzy: (r.get::<_, String>(6)? == "fuzzy").then_some(r.get::<_, f64>(7)?),
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -662,6 +688,8 @@ mod tests {
             near: false,
             broad: false,
             ancestors: ancestors.to_vec(),
+            surface: name.into(),
+            fuzzy: None,
         }
     }
 
