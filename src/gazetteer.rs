@@ -14,6 +14,8 @@ use crate::lexicon::{is_word_boundary, LangLexicon, PlaceCue};
 use crate::text::{fold, Folded, Token};
 
 const NAME_RULES: &str = include_str!("../data/gazetteer/name_rules.toml");
+/// ISO code → capital name, for "the capital" (built with the gazetteer).
+const CAPITALS: &str = include_str!("../data/gazetteer/capitals.tsv");
 /// Folded forms that are ordinary words and never place names (built with the gazetteer).
 const STOPLIST: &str = include_str!("../data/gazetteer/stoplist.txt");
 /// The built-in gazetteer, built by scripts/build_gazetteer.py.
@@ -277,6 +279,32 @@ impl Gazetteer {
         out
     }
 
+    /// The country a place lies in (itself for a country).
+    pub fn country_of(&self, id: i64) -> Option<i64> {
+        std::iter::once(id).chain(self.ancestors(id)).find(|p| self.get(*p).is_some_and(|r| r.kind == "country"))
+    }
+
+    /// A country's capital: the city of that name in it (data/gazetteer/capitals.tsv), else
+    /// its most populous city.
+    pub fn capital_of(&self, country: i64) -> Option<i64> {
+        let iso = self.get(country)?.country.clone()?;
+        let named = CAPITALS
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .find(|(code, _)| *code == iso)
+            .map(|(_, name)| fold(name));
+        let in_country = |p: &&PlaceRecord| p.kind == "city" && self.country_of(p.id) == Some(country);
+        named
+            .and_then(|n| {
+                self.places
+                    .iter()
+                    .filter(in_country)
+                    .find(|p| fold(&p.name) == n || p.alternates.iter().any(|a| fold(a) == n))
+            })
+            .or_else(|| self.places.iter().filter(in_country).max_by_key(|p| p.population))
+            .map(|p| p.id)
+    }
+
     pub fn admin1_of(&self, id: i64) -> Option<i64> {
         std::iter::once(id).chain(self.ancestors(id)).find(|p| self.get(*p).is_some_and(|r| r.kind == "admin1"))
     }
@@ -383,7 +411,10 @@ impl Gazetteer {
                 .filter(|c| c.end >= k && c.end <= r.t0 && c.start < r.t0)
                 .max_by_key(|c| c.end)
                 .map(|c| *c.tag);
-            let after = cues.iter().find(|c| c.start == r.t1).map(|c| *c.tag);
+            let after = cues.iter().find(|c| c.start == r.t1 && *c.tag != PlaceCue::NotAPlaceAfter).map(|c| *c.tag);
+            if cues.iter().any(|c| c.start == r.t1 && *c.tag == PlaceCue::NotAPlaceAfter) {
+                continue;
+            }
             let admin1_cue =
                 matches!(before, Some(PlaceCue::Admin1Before)) || matches!(after, Some(PlaceCue::Admin1After));
             let city_cue = matches!(before, Some(PlaceCue::CityBefore)) || matches!(after, Some(PlaceCue::CityAfter));
@@ -439,6 +470,28 @@ impl Gazetteer {
                         broad: None,
                     });
                 }
+            }
+        }
+
+        // "la capitale" / "the capital": the most populous city of the country in context.
+        for c in cues.iter().filter(|c| *c.tag == PlaceCue::Capital) {
+            let country = out
+                .iter()
+                .filter_map(|m| self.country_of(m.place))
+                .next()
+                .or_else(|| ctx.admin1_seen.iter().filter_map(|&a| self.country_of(a)).next());
+            if let Some(capital) = country.and_then(|c| self.capital_of(c)) {
+                let start = folded.original(tokens[c.start].start);
+                let end = folded.original_end(tokens[c.end - 1].end, sentence);
+                out.push(PlaceMention {
+                    place: capital,
+                    start,
+                    end,
+                    match_kind: MatchKind::Reference,
+                    score: 1.0,
+                    relation: Relation::In,
+                    broad: None,
+                });
             }
         }
 

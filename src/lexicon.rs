@@ -192,6 +192,8 @@ struct PlacesSection {
     city_after: Vec<String>,
     near: Vec<String>,
     this_city: Vec<String>,
+    capital: Vec<String>,
+    not_a_place_after: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -257,6 +259,10 @@ pub enum PlaceCue {
     CityAfter,
     Near,
     ThisCity,
+    /// "the capital": the largest city of the country in context.
+    Capital,
+    /// "Britain-based", "Iran-backed": the name qualifies someone, it is not where things happen.
+    NotAPlaceAfter,
 }
 
 /// Quantity cues.
@@ -453,6 +459,8 @@ impl LangFile {
         pl.city_after.extend(o.places.city_after);
         pl.near.extend(o.places.near);
         pl.this_city.extend(o.places.this_city);
+        pl.capital.extend(o.places.capital);
+        pl.not_a_place_after.extend(o.places.not_a_place_after);
         self.time.months.extend(o.time.months);
         self.time.weekdays.extend(o.time.weekdays);
         self.time.relative_days.extend(o.time.relative_days);
@@ -541,6 +549,8 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&pl.city_after, PlaceCue::CityAfter),
         (&pl.near, PlaceCue::Near),
         (&pl.this_city, PlaceCue::ThisCity),
+        (&pl.capital, PlaceCue::Capital),
+        (&pl.not_a_place_after, PlaceCue::NotAPlaceAfter),
     ] {
         add_all(&mut places, entries, cue, file)?;
     }

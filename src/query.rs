@@ -277,11 +277,15 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
     }
     claims.sort_by(|a, b| a.conflict_side.cmp(&b.conflict_side).then(a.claim_id.cmp(&b.claim_id)));
     let mut corroboration: Vec<SideCount> = Vec::new();
+    // A wire story printed by several outlets is one source: the same words count once.
+    let mut texts_seen: Vec<(String, String)> = Vec::new();
     for (cid, side, _, key) in &meta {
-        let claimant = claims.iter().find(|c| c.claim_id == *cid).map(|c| c.claimant.clone()).unwrap_or_default();
+        let text = claims.iter().find(|c| c.claim_id == *cid).map(|c| crate::text::fold(&c.text)).unwrap_or_default();
+        let copy = texts_seen.iter().any(|(s, t)| s == side && *t == text);
+        texts_seen.push((side.clone(), text));
         match corroboration.iter_mut().find(|s| s.side == *side) {
             Some(s) => {
-                if !s.claimants.contains(key) {
+                if !s.claimants.contains(key) && !copy {
                     s.claimants.push(key.clone());
                     s.independent_claimants += 1;
                 }
@@ -292,7 +296,6 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
                 claimants: vec![key.clone()],
             }),
         }
-        let _ = claimant;
     }
     // Show claimants as written rather than keys.
     for s in &mut corroboration {

@@ -5,9 +5,7 @@
 use std::io::Write;
 
 use tabled::builder::Builder;
-use tabled::settings::object::Columns;
-use tabled::settings::peaker::Priority;
-use tabled::settings::{Modify, Style, Width};
+use tabled::settings::Style;
 
 use crate::query::{ClaimView, ConflictView};
 
@@ -36,15 +34,32 @@ fn date_label(c: &ClaimView) -> String {
 }
 
 fn table(headers: &[&str], rows: Vec<Vec<String>>, wrap_col: usize) -> String {
+    // Every column but `wrap_col` is capped at a fair share; `wrap_col` takes what is left.
+    let n = headers.len();
+    let cap = (TABLE_WIDTH / n.max(1)).max(8);
+    let width = |i: usize, rows: &[Vec<String>]| {
+        rows.iter()
+            .filter_map(|r| r.get(i))
+            .flat_map(|c| c.lines().map(|l| l.chars().count()))
+            .chain(std::iter::once(headers[i].chars().count()))
+            .max()
+            .unwrap_or(1)
+            .min(cap)
+    };
+    let mut widths: Vec<usize> =
+        (0..n).map(|i| if rows.is_empty() { headers[i].len() } else { width(i, &rows) }).collect();
+    let borders = 3 * n + 1;
+    let others: usize = widths.iter().enumerate().filter(|(i, _)| *i != wrap_col).map(|(_, w)| w).sum();
+    if wrap_col < n {
+        widths[wrap_col] = TABLE_WIDTH.saturating_sub(borders + others).max(12);
+    }
     let mut b = Builder::default();
-    b.push_record(headers.iter().map(|h| h.to_string()));
+    b.push_record(headers.iter().enumerate().map(|(i, h)| wrap(h, widths[i])));
     for r in rows {
-        b.push_record(r);
+        b.push_record(r.iter().enumerate().map(|(i, c)| wrap(c, widths.get(i).copied().unwrap_or(cap))));
     }
     let mut t = b.build();
     t.with(Style::sharp());
-    t.with(Modify::new(Columns::one(wrap_col)).with(Width::wrap(48).keep_words(true)));
-    t.with(Width::wrap(TABLE_WIDTH).priority(Priority::max(true)).keep_words(true));
     t.to_string()
 }
 

@@ -20,6 +20,8 @@ pub use time::{DateSource, EventDate, Precision};
 
 /// The claimant of a statement nobody is named for ("it was reported that").
 pub const UNATTRIBUTED: &str = "unattributed";
+/// How many statements back a claim that names no place looks for the place it is about.
+const PLACE_CARRY_STATEMENTS: usize = 2;
 /// Longest subject after the verb in an inverted frame ("..., a déclaré le porte-parole de l'armée").
 const INVERTED_SUBJECT_MAX_WORDS: usize = 10;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
@@ -195,13 +197,22 @@ impl Pipeline {
             .collect();
         let clauses = clauses(text, &tokens, lex, frame.content.clone());
 
-        // Clauses carrying an event; clauses without one join the claim before them.
+        // Clauses carrying an event; clauses without one join the claim before them, except a
+        // denial with no event of its own ("rejected the reports, saying ..."), which stays a
+        // claim of its own and is resolved to what it denies.
+        let denial_clause = |c: &Range<usize>, first: bool| {
+            (first && frame.denial_verb)
+                || cues
+                    .iter()
+                    .any(|h| matches!(h.tag, Cue::DenialWord | Cue::DenialVerb) && h.start >= c.start && h.end <= c.end)
+        };
         let mut drafts: Vec<(Range<usize>, Option<EventType>)> = Vec::new();
-        for c in clauses {
+        for (i, c) in clauses.into_iter().enumerate() {
             let ev = events.iter().find(|h| h.start >= c.start && h.start < c.end).map(|h| *h.tag);
+            let last_is_denial = drafts.last().is_some_and(|(r, e)| e.is_none() && denial_clause(r, drafts.len() == 1));
             match (ev, drafts.last_mut()) {
-                (None, Some(last)) => last.0.end = c.end,
-                (Some(_), Some(last)) if last.1.is_none() => *last = (last.0.start..c.end, ev),
+                (None, Some(last)) if !denial_clause(&c, i == 0) => last.0.end = c.end,
+                (Some(_), Some(last)) if last.1.is_none() && !last_is_denial => *last = (last.0.start..c.end, ev),
                 _ => drafts.push((c, ev)),
             }
         }
@@ -257,8 +268,12 @@ impl Pipeline {
                 .find(|h| h.start >= range.start && h.start < range.end)
                 .map(|h| (folded.original(tokens[h.start].start), folded.original_end(tokens[h.end - 1].end, s)));
             // "a déclaré avoir pris", "denied any withdrawal of its forces": the claimant's own side acted.
+            // A pronoun opening the content ("rebels said they had seized") is the speaker.
+            let pronoun_opens = ci == 0
+                && cues.iter().any(|h| *h.tag == Cue::Pronoun && h.start >= range.start && h.start <= range.start + 1);
             let self_report = frame.source.claimant_actor.filter(|&a| {
-                (has(Cue::Infinitive) && self.lexicon.actors.actors[a].kind == "armed") || has(Cue::OwnForces)
+                let armed = self.lexicon.actors.actors[a].kind == "armed";
+                ((has(Cue::Infinitive) || pronoun_opens) && armed) || has(Cue::OwnForces)
             });
             let before = trigger.and_then(|(t0, _)| named.iter().filter(|m| m.end <= t0).rfind(does_things));
             let after = trigger
@@ -354,6 +369,28 @@ impl Pipeline {
                 quantities,
                 denies: None,
             });
+        }
+
+        // A checkable claim naming no place is about the place the text was just about
+        // ("State media said five soldiers died."): the places of the claim just before,
+        // in this statement or the one or two before, as references.
+        for i in first_in_statement..claims.len() {
+            if !claims[i].places.is_empty() || !claims[i].event.is_checkable() || claims[i].polarity == Polarity::Denied
+            {
+                continue;
+            }
+            let donor = (0..i)
+                .rev()
+                .take_while(|&j| claims[j].statement + PLACE_CARRY_STATEMENTS >= si)
+                .find(|&j| !claims[j].places.is_empty());
+            if let Some(j) = donor {
+                let places = claims[j]
+                    .places
+                    .iter()
+                    .map(|p| PlaceMention { match_kind: crate::gazetteer::MatchKind::Reference, ..p.clone() })
+                    .collect();
+                claims[i].places = places;
+            }
         }
 
         // Pointer denials: a denial with no event of its own denies the claim before it,
@@ -666,7 +703,10 @@ impl Pipeline {
         if side == "unknown" && generic && relay_actor.is_none() {
             if let Some(outlet) = article.outlet.as_deref() {
                 let f = Folded::new(outlet);
-                if let Some(m) = self.lexicon.actors.find(outlet, &f).first() {
+                // Only an outlet with a side of its own (state media) lends it to its sources.
+                if let Some(m) =
+                    self.lexicon.actors.find(outlet, &f).into_iter().find(|m| actors[m.actor].side != "media")
+                {
                     relayed_by = Some(outlet.to_string());
                     relay_actor = Some(m.actor);
                 }
