@@ -15,6 +15,9 @@ const MIGRATIONS: &[&str] = &[include_str!("../schema.sql")];
 /// one article at a time, so waits are short; the concurrency test exercises this.
 pub const BUSY_TIMEOUT_MS: u64 = 10_000;
 
+/// Prepared statements kept per connection.
+const PREPARED_CACHE: usize = 256;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("{path}: not a claimtrack database ({reason})")]
@@ -42,6 +45,8 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
     .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
     .map_err(sq)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sq)?;
+    // Detection prepares one candidate query per shape of claim; keep them all.
+    conn.set_prepared_statement_cache_capacity(PREPARED_CACHE);
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| DbError::NotADatabase { path: p.clone(), reason: e.to_string() })?;
@@ -53,7 +58,10 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
         // WAL lets listings read while an ingest writes; NORMAL sync is safe under WAL
         // (a crash loses at most the last commits, never consistency).
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sq)?;
-        conn.execute_batch("PRAGMA synchronous = NORMAL;").map_err(sq)?;
+        // Savepoint sub-journals and sorts stay in memory; a larger page cache keeps the
+        // detection indexes hot (measured with benches/ingest.rs, see README).
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")
+            .map_err(sq)?;
     }
     if version < schema_version() {
         migrate(&conn, version, lexicon).map_err(|e| match e {

@@ -571,10 +571,11 @@ pub fn detect(conn: &Connection, claim_ids: &[i64], cfg: &DetectConfig) -> rusql
             let Some(finding) = judge(&c, other, cfg) else { continue };
             match finding.kind {
                 None => {
-                    let n = conn.execute(
-                        "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3), (?2, ?1, ?3)",
-                        params![c.id, other.id, finding.reason],
-                    )?;
+                    let n = conn
+                        .prepare_cached(
+                            "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3), (?2, ?1, ?3)",
+                        )?
+                        .execute(params![c.id, other.id, finding.reason])?;
                     out.corroborations += usize::from(n > 0);
                 }
                 Some(kind) => record(conn, kind, &c, other, &finding, &mut out)?,
@@ -609,42 +610,42 @@ fn record(
         }
     };
     let existing: Option<i64> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT k.id FROM conflicts k JOIN conflict_claims cc ON cc.conflict_id = k.id
               WHERE k.kind = ?1 AND k.event_type = ?2 AND cc.claim_id IN (?3, ?4)
               ORDER BY (cc.claim_id = ?4) DESC, k.id LIMIT 1",
-            params![kind.name(), f.event, c.id, other.id],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![kind.name(), f.event, c.id, other.id], |r| r.get(0))
         .optional()?;
     let now = crate::db::now();
     let conflict = match existing {
         Some(id) => id,
         None => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated) VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
-                params![kind.name(), f.event, f.reason, now],
-            )?;
+            )?
+            .execute(params![kind.name(), f.event, f.reason, now])?;
             out.conflicts_created += 1;
             conn.last_insert_rowid()
         }
     };
     let mut added = 0;
     for (claim, side) in [(other.id, &side_o), (c.id, &side_c)] {
-        added += conn.execute(
-            "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![conflict, claim, side, f.reason, now],
-        )?;
+        added += conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![conflict, claim, side, f.reason, now])?;
     }
     if existing.is_some() && added > 0 {
         out.claims_attached += added;
         // New claims on a conflict a reviewer closed: flag them, never reopen silently.
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE conflicts SET updated = ?2,
                     new_material = CASE WHEN status IN ('resolved', 'dismissed') THEN 1 ELSE new_material END
               WHERE id = ?1",
-            params![conflict, now],
-        )?;
+        )?
+        .execute(params![conflict, now])?;
     }
     Ok(())
 }

@@ -48,6 +48,7 @@ fn claimant_key(pipeline: &Pipeline, c: &ClaimDraft) -> String {
     }
 }
 
+/// Stores one article in its own transaction.
 pub fn store_article(
     conn: &mut Connection,
     pipeline: &Pipeline,
@@ -56,10 +57,48 @@ pub fn store_article(
     extraction: &Extraction,
     cfg: &DetectConfig,
 ) -> rusqlite::Result<Stored> {
-    let hash = article.content_hash();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(id) =
-        tx.query_row("SELECT id FROM articles WHERE content_hash = ?1", [&hash], |r| r.get(0)).optional()?
+    let stored = store_in(&tx, pipeline, actors, article, extraction, cfg)?;
+    tx.commit()?;
+    Ok(stored)
+}
+
+/// Stores one article inside the caller's transaction, under a savepoint: on error the
+/// article leaves nothing behind and the transaction can go on with the next one.
+pub fn store_in(
+    conn: &Connection,
+    pipeline: &Pipeline,
+    actors: &ActorIds,
+    article: &Article,
+    extraction: &Extraction,
+    cfg: &DetectConfig,
+) -> rusqlite::Result<Stored> {
+    conn.execute_batch("SAVEPOINT article")?;
+    match store_rows(conn, pipeline, actors, article, extraction, cfg) {
+        Ok(stored) => {
+            conn.execute_batch("RELEASE article")?;
+            Ok(stored)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO article; RELEASE article");
+            Err(e)
+        }
+    }
+}
+
+fn store_rows(
+    tx: &Connection,
+    pipeline: &Pipeline,
+    actors: &ActorIds,
+    article: &Article,
+    extraction: &Extraction,
+    cfg: &DetectConfig,
+) -> rusqlite::Result<Stored> {
+    let hash = article.content_hash();
+    if let Some(id) = tx
+        .prepare_cached("SELECT id FROM articles WHERE content_hash = ?1")?
+        .query_row([&hash], |r| r.get(0))
+        .optional()?
     {
         return Ok(Stored::Already { article_id: id });
     }
@@ -179,7 +218,6 @@ pub fn store_article(
             claim_ids.push(id);
         }
     }
-    let outcome = detect(&tx, &claim_ids, cfg)?;
-    tx.commit()?;
+    let outcome = detect(tx, &claim_ids, cfg)?;
     Ok(Stored::New { article_id, statements: statement_ids.len(), claims: claim_ids.len(), detect: outcome })
 }

@@ -14,7 +14,52 @@ use crate::detect::DetectConfig;
 use crate::query::{self, ConflictFilter};
 use crate::reader::{collect_inputs, read_input, ReadOptions};
 use crate::render::{self, Format};
-use crate::store::{store_article, ActorIds, Stored};
+use std::collections::BTreeMap;
+use std::sync::mpsc::sync_channel;
+
+use crate::article::{Article, Skipped};
+use crate::extract::Extraction;
+use crate::store::{store_in, ActorIds, Stored};
+
+/// Articles waiting between reader, extractors and writer: bounds memory, whatever the corpus.
+const QUEUE_DEPTH: usize = 64;
+/// A batch commits after this many articles or this long, whichever comes first: fewer
+/// commits (and WAL checkpoints) than one per article, while other processes wait at most
+/// this long for the write lock.
+const BATCH_ARTICLES: usize = 200;
+const BATCH_MILLIS: u128 = 500;
+
+enum Extracted {
+    Article(Box<(Article, Extraction)>),
+    Skipped(Skipped),
+}
+
+/// The open write transaction of an ingest.
+struct Batch {
+    articles: usize,
+    started: std::time::Instant,
+}
+
+impl Batch {
+    fn begin(conn: &rusqlite::Connection, ctx: &Ctx) -> Result<Batch, Fatal> {
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))?;
+        Ok(Batch { articles: 0, started: std::time::Instant::now() })
+    }
+
+    /// Counts one stored article; commits and opens the next batch when this one is full.
+    fn tick(&mut self, conn: &rusqlite::Connection, ctx: &Ctx) -> Result<(), Fatal> {
+        self.articles += 1;
+        if self.articles >= BATCH_ARTICLES || self.started.elapsed().as_millis() >= BATCH_MILLIS {
+            self.commit(conn, ctx)?;
+            *self = Batch::begin(conn, ctx)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self, conn: &rusqlite::Connection, ctx: &Ctx) -> Result<(), Fatal> {
+        conn.execute_batch("COMMIT").map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
@@ -78,44 +123,89 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
     }
     // Paths first: a path that does not exist stops everything before anything is written.
     let inputs = collect_inputs(&a.paths)?;
-    let (mut conn, pipeline) = ctx.open_with_pipeline()?;
+    let (conn, pipeline) = ctx.open_with_pipeline()?;
     let actors = ActorIds::sync(&conn, &pipeline).map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))?;
     let opts = ReadOptions { outlet: a.outlet.clone(), published: a.published, lang: a.lang };
     let cfg = DetectConfig { window_hours: a.window };
     let started = std::time::Instant::now();
     let mut s = Summary::default();
     let stderr = std::io::stderr();
-    for input in &inputs {
-        for item in read_input(input, &opts) {
-            let article = match item {
-                Ok(article) => article,
-                Err(skip) => {
-                    s.skipped += 1;
-                    let _ = writeln!(stderr.lock(), "claimtrack: skipped {skip}");
-                    continue;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let pipeline = &pipeline;
+    let opts = &opts;
+    let inputs = &inputs;
+
+    // Reading and extraction run on every core; one writer stores articles in input order,
+    // each under its own savepoint, committing a batch at a time.
+    std::thread::scope(|scope| -> Result<(), Fatal> {
+        let (raw_tx, raw_rx) = sync_channel::<(usize, Result<Article, Skipped>)>(QUEUE_DEPTH);
+        let (done_tx, done_rx) = sync_channel::<(usize, Extracted)>(QUEUE_DEPTH);
+        scope.spawn(move || {
+            let mut seq = 0;
+            for input in inputs {
+                for item in read_input(input, opts) {
+                    if raw_tx.send((seq, item)).is_err() {
+                        return;
+                    }
+                    seq += 1;
                 }
-            };
-            s.bytes += article.body.len();
-            let extraction = pipeline.extract(&article);
-            let stored = store_article(&mut conn, &pipeline, &actors, &article, &extraction, &cfg)
-                .map_err(|e| Fatal(format!("{}: storing {}: {e}", ctx.db.display(), article.source)))?;
-            match stored {
-                Stored::New { article_id, statements, claims, detect } => {
-                    s.new += 1;
-                    s.statements += statements;
-                    s.claims += claims;
-                    s.conflicts_created += detect.conflicts_created;
-                    s.claims_attached += detect.claims_attached;
-                    s.corroborations += detect.corroborations;
-                    s.article_ids.push(article_id);
+            }
+        });
+        let raw_rx = std::sync::Arc::new(std::sync::Mutex::new(raw_rx));
+        for _ in 0..workers {
+            let rx = raw_rx.clone();
+            let tx = done_tx.clone();
+            scope.spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => return,
+                };
+                let out = match next {
+                    Ok((seq, Ok(article))) => {
+                        let extraction = pipeline.extract(&article);
+                        (seq, Extracted::Article(Box::new((article, extraction))))
+                    }
+                    Ok((seq, Err(skip))) => (seq, Extracted::Skipped(skip)),
+                    Err(_) => return,
+                };
+                if tx.send(out).is_err() {
+                    return;
                 }
-                Stored::Already { article_id } => {
-                    s.already += 1;
-                    s.article_ids.push(article_id);
+            });
+        }
+        drop(done_tx);
+
+        let mut pending: BTreeMap<usize, Extracted> = BTreeMap::new();
+        let mut next = 0;
+        let mut batch = Batch::begin(&conn, ctx)?;
+        for (seq, item) in done_rx {
+            pending.insert(seq, item);
+            while let Some(item) = pending.remove(&next) {
+                next += 1;
+                match item {
+                    Extracted::Skipped(skip) => {
+                        s.skipped += 1;
+                        let _ = writeln!(stderr.lock(), "claimtrack: skipped {skip}");
+                    }
+                    Extracted::Article(boxed) => {
+                        let (article, extraction) = *boxed;
+                        s.bytes += article.body.len();
+                        let stored = match store_in(&conn, pipeline, &actors, &article, &extraction, &cfg) {
+                            Ok(stored) => stored,
+                            Err(e) => {
+                                // What was stored before stays stored; this article left nothing.
+                                let _ = batch.commit(&conn, ctx);
+                                return Err(Fatal(format!("{}: storing {}: {e}", ctx.db.display(), article.source)));
+                            }
+                        };
+                        s.record(stored);
+                        batch.tick(&conn, ctx)?;
+                    }
                 }
             }
         }
-    }
+        batch.commit(&conn, ctx)
+    })?;
     s.seconds = started.elapsed().as_secs_f64();
     if !a.quiet {
         let _ = writeln!(
@@ -135,6 +225,26 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
         );
     }
     Ok(s)
+}
+
+impl Summary {
+    fn record(&mut self, stored: Stored) {
+        match stored {
+            Stored::New { article_id, statements, claims, detect } => {
+                self.new += 1;
+                self.statements += statements;
+                self.claims += claims;
+                self.conflicts_created += detect.conflicts_created;
+                self.claims_attached += detect.claims_attached;
+                self.corroborations += detect.corroborations;
+                self.article_ids.push(article_id);
+            }
+            Stored::Already { article_id } => {
+                self.already += 1;
+                self.article_ids.push(article_id);
+            }
+        }
+    }
 }
 
 fn done(s: &Summary) -> Done {
