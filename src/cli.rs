@@ -16,7 +16,9 @@ use crate::lexicon::Lexicon;
     version,
     about = "Sourced claims from news articles, conflicts flagged, reconciliation tables out"
 )]
-#[command(after_help = "Exit codes: 0 ok; 1 partial (some inputs skipped, each named on stderr); 2 error.")]
+#[command(
+    after_help = "Exit codes: 0 ok; 1 partial (some inputs skipped, each named on stderr) or, for audit, a failed check; 2 error."
+)]
 pub struct Cli {
     /// SQLite database (created with schema.sql on first use).
     #[arg(long, global = true, env = "CLAIMTRACK_DB", default_value = "claimtrack.db")]
@@ -43,6 +45,21 @@ pub enum Command {
     /// Look up, add or import places.
     #[command(subcommand)]
     Gazetteer(crate::cmd::gazetteer::GazetteerCommand),
+    /// Record a verdict on conflicts (kept in an append-only history).
+    Review(crate::cmd::review::ReviewArgs),
+    /// Rate a single claim.
+    Rate(crate::cmd::review::RateArgs),
+    /// Reopen a reviewed conflict.
+    Reopen(crate::cmd::review::ReopenArgs),
+    /// Every step of a conflict: flagged, claims attached, reviews, reopenings.
+    History(crate::cmd::review::HistoryArgs),
+    /// Conflicts flagged, reviewed and dismissed as false alarms, by kind: the tool's precision.
+    Stats(crate::cmd::review::StatsArgs),
+    /// Checks for scripts: exit 0 when all hold, 1 when any fails, 2 on error.
+    Audit(crate::cmd::audit::AuditArgs),
+    /// Export ClaimReview JSON-LD or CSV tables.
+    #[command(subcommand)]
+    Export(crate::cmd::export::ExportCommand),
 }
 
 /// An error for the user: what went wrong, naming the input. Exit code 2.
@@ -99,5 +116,12 @@ pub fn run(cli: Cli) -> Result<Done, Fatal> {
         Command::Conflicts(a) => crate::cmd::conflicts::list(&ctx, a),
         Command::Conflict(a) => crate::cmd::conflicts::show(&ctx, a),
         Command::Gazetteer(c) => crate::cmd::gazetteer::run(&ctx, c),
+        Command::Review(a) => crate::cmd::review::review(&ctx, a),
+        Command::Rate(a) => crate::cmd::review::rate(&ctx, a),
+        Command::Reopen(a) => crate::cmd::review::reopen(&ctx, a),
+        Command::History(a) => crate::cmd::review::history(&ctx, a),
+        Command::Stats(a) => crate::cmd::review::stats(&ctx, a),
+        Command::Audit(a) => crate::cmd::audit::run(&ctx, a),
+        Command::Export(c) => crate::cmd::export::run(&ctx, c),
     }
 }

@@ -9,7 +9,7 @@ use crate::gazetteer::{parse_places_tsv, PlaceRecord, BUILTIN_PLACES};
 use crate::lexicon::Lexicon;
 
 /// Migrations in order; `PRAGMA user_version` counts those applied. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("../schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../schema.sql"), include_str!("../migrations/0001_reviews.sql")];
 
 /// How long a writer waits for another before SQLITE_BUSY reaches us (ms). Ingest commits
 /// one article at a time, so waits are short; the concurrency test exercises this.
@@ -74,7 +74,12 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
 
 fn migrate(conn: &Connection, from: i64, lexicon: &Lexicon) -> Result<(), DbError> {
     let sq = |source: rusqlite::Error| DbError::Sqlite { path: String::new(), source };
-    let mut conn_tx = conn.unchecked_transaction().map_err(sq)?;
+    // IMMEDIATE: two processes opening a new database at once must not both migrate it.
+    let mut conn_tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(sq)?;
+    let from = {
+        let now: i64 = conn_tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sq)?;
+        now.max(from)
+    };
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         conn_tx.execute_batch(sql).map_err(sq)?;
         if i == 0 {

@@ -15,6 +15,7 @@ pub mod pattern;
 pub mod query;
 pub mod reader;
 pub mod render;
+pub mod review;
 pub mod split;
 pub mod store;
 pub mod text;

@@ -259,6 +259,35 @@ pub fn claims(claims: &[ClaimView], format: Format, w: &mut dyn Write) -> std::i
     }
 }
 
+/// Any simple listing (history, stats, scorecards) in the chosen format.
+pub fn rows(
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+    wrap_col: usize,
+    format: Format,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Csv => csv_escape_rows(headers, rows, w),
+        Format::Markdown => write!(w, "{}", markdown(headers, rows)),
+        Format::Json => {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .into_iter()
+                .map(|r| {
+                    headers.iter().map(|h| h.to_string()).zip(r.into_iter().map(serde_json::Value::String)).collect()
+                })
+                .collect();
+            writeln!(w, "{}", serde_json::to_string_pretty(&objects).map_err(std::io::Error::other)?)
+        }
+        Format::Table => {
+            if rows.is_empty() {
+                return writeln!(w, "Nothing to show.");
+            }
+            writeln!(w, "{}", table(headers, rows, wrap_col))
+        }
+    }
+}
+
 /// A list of conflicts: one row each (table, CSV, Markdown) or the full objects (JSON).
 pub fn conflict_list(list: &[ConflictView], format: Format, w: &mut dyn Write) -> std::io::Result<()> {
     let row = |c: &ConflictView| {
