@@ -60,6 +60,10 @@ pub enum Command {
     /// Export ClaimReview JSON-LD or CSV tables.
     #[command(subcommand)]
     Export(crate::cmd::export::ExportCommand),
+    /// Desk report: headline figures, open conflicts, verdicts, source scorecard, timelines.
+    Report(crate::cmd::report::ReportArgs),
+    /// The source scorecard alone: per claimant and outlet, claims, conflicts, upheld, refuted.
+    Sources(crate::cmd::report::SourcesArgs),
 }
 
 /// An error for the user: what went wrong, naming the input. Exit code 2.
@@ -123,5 +127,7 @@ pub fn run(cli: Cli) -> Result<Done, Fatal> {
         Command::Stats(a) => crate::cmd::review::stats(&ctx, a),
         Command::Audit(a) => crate::cmd::audit::run(&ctx, a),
         Command::Export(c) => crate::cmd::export::run(&ctx, c),
+        Command::Report(a) => crate::cmd::report::report(&ctx, a),
+        Command::Sources(a) => crate::cmd::report::sources(&ctx, a),
     }
 }

@@ -6,6 +6,8 @@ pub mod conflicts;
 pub mod export;
 pub mod gazetteer;
 pub mod ingest;
+pub mod report;
+pub mod report_render;
 pub mod review;
 
 use std::io::Write;
