@@ -131,6 +131,7 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
     let mut s = Summary::default();
     let stderr = std::io::stderr();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let progress = progress_bar(a.quiet, inputs.len());
     let pipeline = &pipeline;
     let opts = &opts;
     let inputs = &inputs;
@@ -199,6 +200,10 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
                             }
                         };
                         s.record(stored);
+                        if let Some(p) = &progress {
+                            p.set_position((s.new + s.already) as u64);
+                            p.set_message(format!("{:.1} MB", s.bytes as f64 / 1e6));
+                        }
                         batch.tick(&conn, ctx)?;
                     }
                 }
@@ -206,6 +211,9 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
         }
         batch.commit(&conn, ctx)
     })?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
     s.seconds = started.elapsed().as_secs_f64();
     if !a.quiet {
         let _ = writeln!(
@@ -245,6 +253,24 @@ impl Summary {
             }
         }
     }
+}
+
+/// A progress bar on stderr when it is a terminal; nothing when piped or with --quiet, so
+/// scripts stay clean.
+fn progress_bar(quiet: bool, files: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} articles from {len} inputs · {msg} · {per_sec} · {elapsed}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.set_length(files as u64);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
 }
 
 fn done(s: &Summary) -> Done {
