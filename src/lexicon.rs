@@ -151,6 +151,7 @@ struct AttributionSection {
     pronouns: Vec<String>,
     back_reference: Vec<String>,
     own_forces: Vec<String>,
+    allegiance: Vec<String>,
     auxiliaries: Vec<String>,
     determiners: Vec<String>,
 }
@@ -236,6 +237,8 @@ pub enum Cue {
     BackReference,
     /// "ses forces", "its troops": the speaker's own side.
     OwnForces,
+    /// "loyal to", "soutenus par": the actor named next is not the one acting.
+    Allegiance,
     Auxiliary,
     Determiner,
     DenialVerb,
@@ -432,6 +435,7 @@ impl LangFile {
         a.pronouns.extend(oa.pronouns);
         a.back_reference.extend(oa.back_reference);
         a.own_forces.extend(oa.own_forces);
+        a.allegiance.extend(oa.allegiance);
         a.auxiliaries.extend(oa.auxiliaries);
         a.determiners.extend(oa.determiners);
         let p = &mut self.polarity;
@@ -518,6 +522,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.pronouns, Cue::Pronoun),
         (&a.back_reference, Cue::BackReference),
         (&a.own_forces, Cue::OwnForces),
+        (&a.allegiance, Cue::Allegiance),
         (&a.auxiliaries, Cue::Auxiliary),
         (&a.determiners, Cue::Determiner),
         (&p.denial_verbs, Cue::DenialVerb),

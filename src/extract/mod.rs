@@ -20,10 +20,14 @@ pub use time::{DateSource, EventDate, Precision};
 
 /// The claimant of a statement nobody is named for ("it was reported that").
 pub const UNATTRIBUTED: &str = "unattributed";
+/// Bytes between "loyal to" and the name it qualifies ("loyal to ousted president Bashar al-Assad").
+const ALLEGIANCE_GAP: usize = 30;
+/// Bytes between an official's name and the trigger for the official to be its subject.
+const OFFICIAL_SUBJECT_GAP: usize = 12;
 /// How many statements back a claim that names no place looks for the place it is about.
 const PLACE_CARRY_STATEMENTS: usize = 2;
 /// Longest subject after the verb in an inverted frame ("..., a déclaré le porte-parole de l'armée").
-const INVERTED_SUBJECT_MAX_WORDS: usize = 10;
+const INVERTED_SUBJECT_MAX_WORDS: usize = 16;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
 
@@ -161,8 +165,11 @@ impl Pipeline {
         ctx: &mut ArticleContext,
         claims: &mut Vec<ClaimDraft>,
     ) {
-        let base = span.start;
-        let s = &article.body[span];
+        // A leading dateline ("BEIRUT, Dec 6 (Reuters) -") says where and when the story was
+        // filed, not where or when its events happened: read the sentence after it.
+        let skip = dateline(&article.body[span.clone()]).unwrap_or(0);
+        let base = span.start + skip;
+        let s = &article.body[base..span.end];
         let folded = Folded::new(s);
         let text = folded.text.as_str();
         let tokens = tokenize(text);
@@ -184,7 +191,7 @@ impl Pipeline {
             ctx.last_claimant = Some((si, frame.source.clone()));
         }
 
-        let blocked: Vec<(usize, usize)> = dateline(s).map(|d| (0, d)).into_iter().collect();
+        let blocked: Vec<(usize, usize)> = Vec::new();
         let places = self.gazetteer.find(s, &folded, &tokens, lex, &blocked, &mut ctx.places);
         // Places in the claimant's name ("rebels in the city of Sweida said") set the context
         // ("the city") but are not what the claim is about.
@@ -259,6 +266,18 @@ impl Pipeline {
                 .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
                 .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
                 .collect::<Vec<_>>();
+            // Actors right after "loyal to" / "fidèles à" qualify someone else.
+            let named: Vec<&ActorMention> = named
+                .into_iter()
+                .filter(|m| {
+                    !cues.iter().any(|h| {
+                        *h.tag == Cue::Allegiance
+                            && h.end <= tokens.len()
+                            && folded.original_end(tokens[h.end - 1].end, s) <= m.start
+                            && m.start - folded.original_end(tokens[h.end - 1].end, s) <= ALLEGIANCE_GAP
+                    })
+                })
+                .collect();
             let kind_of = |m: &&ActorMention| self.lexicon.actors.actors[m.actor].kind.as_str();
             let does_things = |m: &&&ActorMention| matches!(kind_of(m), "armed" | "people");
             // Where the event's trigger is, to prefer its subject (named before it) over an
@@ -270,7 +289,7 @@ impl Pipeline {
             // "a déclaré avoir pris", "denied any withdrawal of its forces": the claimant's own side acted.
             // A pronoun opening the content ("rebels said they had seized") is the speaker.
             let pronoun_opens = ci == 0
-                && cues.iter().any(|h| *h.tag == Cue::Pronoun && h.start >= range.start && h.start <= range.start + 1);
+                && cues.iter().any(|h| *h.tag == Cue::Pronoun && h.start >= range.start && h.start <= range.start + 3);
             let self_report = frame.source.claimant_actor.filter(|&a| {
                 let armed = self.lexicon.actors.actors[a].kind == "armed";
                 ((has(Cue::Infinitive) || pronoun_opens) && armed) || has(Cue::OwnForces)
@@ -278,8 +297,13 @@ impl Pipeline {
             let before = trigger.and_then(|(t0, _)| named.iter().filter(|m| m.end <= t0).rfind(does_things));
             let after = trigger
                 .and_then(|(_, t1)| named.iter().filter(|m| m.start >= t1 && m.start <= t1 + 40).find(does_things));
+            // An official acts only as the trigger's immediate subject ("Assad fled"), not when
+            // named in passing ("gunmen loyal to Assad took ...").
             let official = match trigger {
-                Some((t0, _)) => named.iter().filter(|m| m.end <= t0).rfind(|m| kind_of(m) == "official"),
+                Some((t0, _)) => named
+                    .iter()
+                    .filter(|m| m.end <= t0 && t0 - m.end <= OFFICIAL_SUBJECT_GAP)
+                    .rfind(|m| kind_of(m) == "official"),
                 None => named.iter().find(|m| kind_of(m) == "official"),
             };
             let untriggered = if trigger.is_none() { named.iter().find(does_things) } else { None };
@@ -490,8 +514,15 @@ impl Pipeline {
             let src_end = src_start + src_len;
             let end_tok = tokens.iter().position(|t| folded.original(t.start) >= src_end).unwrap_or(n);
             let (claimant, claimant_actor, span) = self.claimant_from(s, src_start, src_end, actors, false);
-            let source = self.resolve(article, claimant, claimant_actor, None, None, true, ctx);
             let content = if h.start == 0 || end_tok < n && h.start < 2 { end_tok..n } else { 0..h.start };
+            // "Selon lui, ...": the pronoun is whoever spoke last.
+            let pronoun = cues.iter().any(|c| *c.tag == Cue::Pronoun && c.start == h.end && c.end + 1 >= end_tok);
+            if pronoun && claimant_actor.is_none() {
+                if let Some((_, last)) = ctx.last_claimant.as_ref().or(ctx.last_actor.as_ref()) {
+                    return Frame { source: last.clone(), content, claimant_spans: vec![span], denial_verb: false };
+                }
+            }
+            let source = self.resolve(article, claimant, claimant_actor, None, None, true, ctx);
             return Frame { source, content, claimant_spans: vec![span], denial_verb: false };
         }
 
@@ -664,6 +695,13 @@ impl Pipeline {
         let inside: Vec<&ActorMention> = actors.iter().filter(|m| m.start >= start && m.end <= end).collect();
         let region = &s[start..end];
         let chosen = if prefer_last { inside.last() } else { inside.first() };
+        // "SNA spokesman", "un porte-parole des FDS": a generic source speaks for the group
+        // named with it.
+        let is_source = |m: &&&ActorMention| self.lexicon.actors.actors[m.actor].kind == "source";
+        let chosen = match chosen {
+            Some(m) if is_source(&m) => inside.iter().find(|x| !is_source(x)).or(Some(m)),
+            other => other,
+        };
         match chosen {
             Some(m) => {
                 // From the last boundary before the actor to the first comma after it.

@@ -98,3 +98,62 @@ impl Run {
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
+
+// Helpers used by tests/cli.rs (appended; the functions above are shared with other tests).
+
+impl TestDir {
+    /// Copies every file of `fixtures/<from>` (one level) into `<this dir>/<to>`; returns `to`.
+    pub fn copy_fixtures(&self, from: &str, to: &str) -> PathBuf {
+        let dest = self.path().join(to);
+        std::fs::create_dir_all(&dest).unwrap();
+        for entry in std::fs::read_dir(fixtures().join(from)).expect("fixture folder") {
+            let p = entry.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, dest.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        dest
+    }
+
+    /// Copies the two seed articles into `fixtures/seeds/` here, so that the quick start's
+    /// command line works as written; returns that relative path.
+    pub fn seeds(&self) -> &'static str {
+        self.copy_fixtures("seeds", "fixtures/seeds");
+        "fixtures/seeds/"
+    }
+
+    /// Runs claimtrack with extra environment variables (after clearing CLAIMTRACK_*).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimtrack"));
+        cmd.current_dir(self.path()).args(args).env_remove("CLAIMTRACK_DB").env_remove("CLAIMTRACK_LEXICON");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(std::process::Stdio::null());
+        let output = cmd.output().expect("run claimtrack");
+        Run { args: args.iter().map(|s| s.to_string()).collect(), dir: self.path().to_path_buf(), output }
+    }
+
+    /// The test's database, opened directly (for checks the CLI does not show).
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).expect("open test database")
+    }
+
+    /// Rows in a table of the test's database.
+    pub fn count(&self, table: &str) -> i64 {
+        self.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+}
+
+impl Run {
+    /// Asserts that stderr contains `needle`, printing everything when not.
+    pub fn expect_stderr_contains(&self, needle: &str) -> &Run {
+        assert!(self.stderr().contains(needle), "stderr lacks {needle:?}\n{}", self.describe());
+        self
+    }
+
+    pub fn expect_stdout_contains(&self, needle: &str) -> &Run {
+        assert!(self.stdout().contains(needle), "stdout lacks {needle:?}\n{}", self.describe());
+        self
+    }
+}
