@@ -675,7 +675,6 @@ fn the_window_decides_between_conflict_and_later_development() {
 }
 
 #[test]
-#[ignore = "bug: claimants \"L'opposition armée\" / \"Les forces de l'opposition syrienne armée\" get the government side"]
 fn opposition_claimants_are_not_given_to_the_government() {
     let t = seeded();
     let claims = t.run(&["claims", "--format", "json"]).json();
