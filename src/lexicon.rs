@@ -307,6 +307,8 @@ pub struct LangLexicon {
     /// Every folded word the lexicon knows, to keep them from being taken for place names.
     pub known_words: std::collections::HashSet<String>,
     pub place_prepositions: std::collections::HashSet<String>,
+    /// Words after a name that make it a qualifier ("Turkey-backed", "Iran-aligned").
+    pub not_an_actor_after: std::collections::HashSet<String>,
     /// Folded abbreviations after which a period does not end a sentence ("m", "gen", "u s").
     pub abbreviations: std::collections::HashSet<String>,
 }
@@ -638,6 +640,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         known_words,
         place_prepositions,
         abbreviations: f.statements.abbreviations.iter().map(|a| words(a).join(" ")).collect(),
+        not_an_actor_after: pl.not_a_place_after.iter().flat_map(|w| words(w)).collect(),
     })
 }
 

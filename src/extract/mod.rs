@@ -20,6 +20,8 @@ pub use time::{DateSource, EventDate, Precision};
 
 /// The claimant of a statement nobody is named for ("it was reported that").
 pub const UNATTRIBUTED: &str = "unattributed";
+/// At most this many words after the verb of a frame that closes the sentence ("said Thursday").
+const CLOSING_FRAME_WORDS: usize = 4;
 /// Bytes between "loyal to" and the name it qualifies ("loyal to ousted president Bashar al-Assad").
 const ALLEGIANCE_GAP: usize = 30;
 /// Bytes between an official's name and the trigger for the official to be its subject.
@@ -266,9 +268,15 @@ impl Pipeline {
                 .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
                 .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
                 .collect::<Vec<_>>();
-            // Actors right after "loyal to" / "fidèles à" qualify someone else.
+            // Actors right after "loyal to" / "fidèles à", or before "-backed", qualify someone else.
+            let qualifies = |m: &&ActorMention| {
+                let rest = crate::text::fold(s.get(m.end..).unwrap_or(""));
+                let next = rest.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+                lex.not_an_actor_after.contains(next)
+            };
             let named: Vec<&ActorMention> = named
                 .into_iter()
+                .filter(|m| !qualifies(m))
                 .filter(|m| {
                     !cues.iter().any(|h| {
                         *h.tag == Cue::Allegiance
@@ -576,7 +584,9 @@ impl Pipeline {
             let rest_words = s[rest_start.min(rest_end)..rest_end].split_whitespace().count();
             let speaker_follows = actors.iter().any(|m| m.start >= rest_start && m.end <= rest_end);
             let inversion = subject_empty && speaker_follows && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
-            let parenthetical = !subject_empty && pre_has_event;
+            // "..., a spokesman for the SDF said Thursday.": a frame closing the sentence.
+            let closing = n.saturating_sub(v.end) <= CLOSING_FRAME_WORDS;
+            let parenthetical = !subject_empty && (pre_has_event || closing);
             if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
                 let (claimant_text, actor, span) = if subject_empty {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
