@@ -19,13 +19,10 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
-        let mut buf = [0u8; 4];
         for (at, ch) in original.char_indices() {
-            for folded in fold_char(ch) {
-                let s = folded.encode_utf8(&mut buf);
-                text.push_str(s);
-                origin.extend(std::iter::repeat_n(at, s.len()));
-            }
+            let before = text.len();
+            push_folded(ch, &mut text);
+            origin.extend(std::iter::repeat_n(at, text.len() - before));
         }
         origin.push(original.len());
         Folded { text, origin }
@@ -49,6 +46,17 @@ impl Folded {
 
 /// Lower-case, strip accents, unify apostrophes and dashes. One char may become several
 /// ("œ" → "oe") or none (a combining mark).
+/// Appends the folded form of `ch` to `out`; ASCII (most of the text) takes the fast path.
+fn push_folded(ch: char, out: &mut String) {
+    if ch.is_ascii() && ch != '-' && ch != '`' {
+        out.push(ch.to_ascii_lowercase());
+        return;
+    }
+    for c in fold_char(ch) {
+        out.push(c);
+    }
+}
+
 fn fold_char(ch: char) -> impl Iterator<Item = char> {
     let mapped: Option<&'static str> = match ch {
         '’' | '‘' | 'ʼ' | '`' | '´' | 'ʻ' => Some("'"),
@@ -75,7 +83,11 @@ fn is_combining_mark(c: char) -> bool {
 
 /// Folds a whole string (for lexicon entries and names).
 pub fn fold(s: &str) -> String {
-    s.chars().flat_map(fold_char).collect()
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        push_folded(ch, &mut out);
+    }
+    out
 }
 
 /// A word of folded text, with its span in the folded text.

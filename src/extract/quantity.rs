@@ -53,7 +53,8 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
 
     // Numbers with their token spans; a number glued to a month or a slash is a date.
     let mut numbers: Vec<(f64, usize, usize)> = Vec::new();
-    for m in number_re(lex.lang).find_iter(text) {
+    let has_digits = text.bytes().any(|b| b.is_ascii_digit());
+    for m in number_re(lex.lang).find_iter(if has_digits { text } else { "" }) {
         let Some(t0) = tok_index(m.start()) else { continue };
         let t1 = tokens.iter().rposition(|t| t.end <= m.end()).map_or(t0 + 1, |i| i + 1);
         let next = word(t1);

@@ -172,6 +172,9 @@ pub fn find_dates(
 }
 
 fn numeric(text: &str, lex: &LangLexicon) -> Vec<(usize, NaiveDate)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     numeric_date().captures_iter(text).filter_map(|c| Some((c.get(0)?.start(), numeric_one(&c, lex)?))).collect()
 }
 
