@@ -639,10 +639,10 @@ fn record(
     }
     if existing.is_some() && added > 0 {
         out.claims_attached += added;
-        // New claims on a conflict a reviewer closed: flag them, never reopen silently.
+        // New claims on a conflict a reviewer has looked at: flag them, never reopen silently.
         conn.prepare_cached(
             "UPDATE conflicts SET updated = ?2,
-                    new_material = CASE WHEN status IN ('resolved', 'dismissed') THEN 1 ELSE new_material END
+                    new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
               WHERE id = ?1",
         )?
         .execute(params![conflict, now])?;

@@ -415,6 +415,14 @@ impl Gazetteer {
             if cues.iter().any(|c| c.start == r.t1 && *c.tag == PlaceCue::NotAPlaceAfter) {
                 continue;
             }
+            let determiner_gap = |end: usize| {
+                (end..r.t0).all(|i| {
+                    matches!(&text[tokens[i].start..tokens[i].end], "l" | "la" | "le" | "les" | "the" | "de" | "du")
+                })
+            };
+            if cues.iter().any(|c| *c.tag == PlaceCue::NotAPlaceBefore && c.end <= r.t0 && determiner_gap(c.end)) {
+                continue;
+            }
             let admin1_cue =
                 matches!(before, Some(PlaceCue::Admin1Before)) || matches!(after, Some(PlaceCue::Admin1After));
             let city_cue = matches!(before, Some(PlaceCue::CityBefore)) || matches!(after, Some(PlaceCue::CityAfter));

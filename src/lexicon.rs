@@ -266,6 +266,8 @@ pub enum PlaceCue {
     Capital,
     /// "Britain-based", "Iran-backed": the name qualifies someone, it is not where things happen.
     NotAPlaceAfter,
+    /// "soutenus par l'Iran", "backed by the US": the same, the other way round.
+    NotAPlaceBefore,
 }
 
 /// Quantity cues.
@@ -377,9 +379,15 @@ impl Lexicon {
                 merge_actors(&mut actors.actor, extra.actor);
             }
         }
+        let mut fr = compile(Lang::Fr, fr, "fr.toml")?;
+        let mut en = compile(Lang::En, en, "en.toml")?;
+        // Page furniture crosses languages ("Table of Contents" on a French page).
+        let (fr_bp, en_bp) = (fr.boilerplate.clone(), en.boilerplate.clone());
+        fr.boilerplate.extend(en_bp);
+        en.boilerplate.extend(fr_bp);
         Ok(Lexicon {
-            fr: compile(Lang::Fr, fr, "fr.toml")?,
-            en: compile(Lang::En, en, "en.toml")?,
+            fr,
+            en,
             actors: Actors::new(actors.actor).map_err(|reason| LexiconError { file: "actors.toml".into(), reason })?,
         })
     }
@@ -558,6 +566,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&pl.this_city, PlaceCue::ThisCity),
         (&pl.capital, PlaceCue::Capital),
         (&pl.not_a_place_after, PlaceCue::NotAPlaceAfter),
+        (&f.attribution.allegiance, PlaceCue::NotAPlaceBefore),
     ] {
         add_all(&mut places, entries, cue, file)?;
     }
@@ -693,6 +702,21 @@ impl Actors {
             let (actor, case_sensitive) = self.aliases[m.pattern().as_usize()];
             let start = folded.original(m.start());
             let end = folded.original_end(m.end(), original);
+            // A bare common noun ("army", "armée", "rebels") after a capitalised word belongs
+            // to that name ("the Lebanese army", "Free Syrian Army" is its own alias).
+            let alias = &self.alias_text[m.pattern().as_usize()];
+            if !alias.contains(' ') && alias.chars().next().is_some_and(char::is_lowercase) {
+                let before = original[..start].trim_end();
+                let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                let sentence_start = before.trim_end_matches(|c: char| !c.is_alphanumeric()).len() == 0
+                    || before.ends_with(['.', '!', '?', ':', '«', '"', '“']);
+                if !sentence_start
+                    && prev_word.chars().next().is_some_and(char::is_uppercase)
+                    && before.len() > prev_word.len()
+                {
+                    continue;
+                }
+            }
             if case_sensitive && original.get(start..end) != Some(self.alias_text[m.pattern().as_usize()].as_str()) {
                 continue;
             }

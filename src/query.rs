@@ -89,8 +89,9 @@ const CLAIM_SELECT: &str = "SELECT c.id, a.id, a.title, o.name, a.url, a.publish
    LEFT JOIN outlets o ON o.id = a.outlet_id";
 
 fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{}", v as i64)
+    // 50 ± 10% is 45–55, not 45–55.000000001.
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round() as i64)
     } else {
         format!("{v:.1}")
     }
@@ -141,7 +142,7 @@ fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimView> {
 }
 
 /// A place filter: the place named and everything inside it.
-fn place_ids(conn: &Connection, name: &str) -> rusqlite::Result<Vec<i64>> {
+pub fn place_ids(conn: &Connection, name: &str) -> rusqlite::Result<Vec<i64>> {
     let folded = crate::text::fold(name.trim());
     let mut stmt = conn.prepare_cached("SELECT id, name, alternates FROM places")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;

@@ -173,8 +173,9 @@ fn csv_escape_rows(headers: &[&str], rows: Vec<Vec<String>>, w: &mut dyn Write) 
     wr.flush()
 }
 
+/// A Markdown table cell: pipes escaped, and HTML neutralised, since Markdown viewers render it.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|").replace('\n', "<br>")
 }
 
 fn markdown(headers: &[&str], rows: Vec<Vec<String>>) -> String {

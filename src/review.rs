@@ -137,10 +137,21 @@ fn validate(r: &NewReview) -> Result<(), ReviewError> {
     Ok(())
 }
 
+/// Records one verdict on several conflicts, all or nothing; returns (review id, new status)
+/// for each.
+pub fn review_all(conn: &mut Connection, conflicts: &[i64], r: &NewReview) -> Result<Vec<(i64, String)>, ReviewError> {
+    validate(r)?;
+    with_write(conn, |tx| conflicts.iter().map(|&c| review_in(tx, c, r)).collect())
+}
+
 /// Records a verdict on a conflict; returns the review id and the new status.
 pub fn review(conn: &mut Connection, conflict: i64, r: &NewReview) -> Result<(i64, String), ReviewError> {
     validate(r)?;
-    with_write(conn, |tx| {
+    with_write(conn, |tx| review_in(tx, conflict, r))
+}
+
+fn review_in(tx: &rusqlite::Transaction<'_>, conflict: i64, r: &NewReview) -> Result<(i64, String), ReviewError> {
+    {
         let before = status_of(tx, conflict)?;
         let upheld = match r.verdict {
             Verdict::Upheld(claim) => {
@@ -183,7 +194,7 @@ pub fn review(conn: &mut Connection, conflict: i64, r: &NewReview) -> Result<(i6
             params![conflict, after, now],
         )?;
         Ok((id, after.to_string()))
-    })
+    }
 }
 
 /// Reopens a resolved, dismissed or in-review conflict.
@@ -318,14 +329,15 @@ pub struct KindStats {
     pub reviewed: i64,
     pub dismissed_false_alarm: i64,
     pub open: i64,
-    /// Reviewed conflicts that were real (not dismissed), over all reviewed; None before any review.
+    /// Conflicts decided real (resolved) over all decided (resolved or dismissed); an
+    /// unresolvable verdict decides nothing. None before any decision.
     pub precision: Option<f64>,
 }
 
 pub fn stats(conn: &Connection) -> Result<Vec<KindStats>, ReviewError> {
     let mut stmt = conn.prepare(
         "SELECT k.kind, count(*),
-                sum(EXISTS (SELECT 1 FROM reviews r WHERE r.conflict_id = k.id AND r.action = 'review')),
+                sum(k.status IN ('resolved', 'dismissed')),
                 sum(k.status = 'dismissed'),
                 sum(k.status = 'open')
            FROM conflicts k GROUP BY k.kind ORDER BY k.kind",

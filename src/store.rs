@@ -116,7 +116,7 @@ fn store_rows(
             hash,
             article.source,
             outlet_id,
-            article.title,
+            extraction.better_title.as_ref().or(article.title.as_ref()),
             article.url,
             article.author,
             article.published.map(|d| d.to_string()),

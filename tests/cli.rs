@@ -689,7 +689,6 @@ fn opposition_claimants_are_not_given_to_the_government() {
 }
 
 #[test]
-#[ignore = "bug: src/query.rs fmt_num prints \"45–55.0 villages\" for \"environ 50\" (50 × 1.1 is not exactly 55)"]
 fn quantities_print_whole_numbers_without_a_decimal() {
     let t = TestDir::new();
     t.write(

@@ -427,7 +427,6 @@ fn invalid_review_input_exits_2_and_stores_nothing() {
 /// `review A B --verdict upheld:X` where X belongs to A only: the command fails (exit 2), yet
 /// the verdict on A is already committed — a retry after the error then records it twice.
 #[test]
-#[ignore = "bug: review of several ids is not atomic; exit 2 after storing the verdict on the first id (src/cmd/review.rs review())"]
 fn review_of_several_ids_is_all_or_nothing() {
     let d = desk();
     let upheld = format!("upheld:{}", d.asserted);
@@ -691,7 +690,6 @@ fn reviews_survive_reingest_and_new_claims_mark_new_material() {
 /// it is new material the reviewer is waiting for (schema.sql: "new_material: claims attached
 /// after a review"), but detection only flags resolved and dismissed conflicts.
 #[test]
-#[ignore = "bug: claims attached to an in-review (unresolvable) conflict do not set new_material (src/detect.rs, UPDATE conflicts ... CASE WHEN status IN ('resolved', 'dismissed'))"]
 fn new_claims_on_an_in_review_conflict_mark_new_material() {
     let d = desk();
     d.review(d.palmyra, "unresolvable", "waiting for more sources", "Alice", &[]).expect_code(0);
@@ -706,7 +704,6 @@ fn new_claims_on_an_in_review_conflict_mark_new_material() {
 /// A claim attached after the verdict was never seen by the reviewer; publishing a
 /// ClaimReview for it (and counting it in the scorecard) silently extends the verdict.
 #[test]
-#[ignore = "bug: claims attached after a verdict are exported as reviewed (src/cmd/export.rs rated_claims() ignores conflict_claims.added > review time)"]
 fn claims_attached_after_the_verdict_are_not_exported_as_reviewed() {
     let d = desk();
     d.review(d.palmyra, &format!("upheld:{}", d.asserted), "Confirmed", "Alice", &[]).expect_code(0);

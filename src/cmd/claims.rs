@@ -31,6 +31,9 @@ pub fn run(ctx: &Ctx, a: ClaimsArgs) -> Result<Done, Fatal> {
         crate::cmd::conflicts::check_event(e)?;
     }
     let conn = ctx.open()?;
+    if let Some(p) = &a.place {
+        crate::cmd::conflicts::check_place(&conn, p)?;
+    }
     let filter = ClaimFilter {
         article: a.article,
         place: a.place,

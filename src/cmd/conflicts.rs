@@ -32,6 +32,16 @@ pub struct ConflictArgs {
     pub format: Format,
 }
 
+/// Refuses a place filter the gazetteer does not know, rather than listing nothing.
+pub fn check_place(conn: &rusqlite::Connection, name: &str) -> Result<(), Fatal> {
+    if query::place_ids(conn, name)?.is_empty() {
+        return Err(Fatal(format!(
+            "no place named '{name}' in the gazetteer (see `claimtrack gazetteer find`, `gazetteer add`)"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses an event type that does not exist, listing those that do.
 pub fn check_event(e: &str) -> Result<(), Fatal> {
     match EventType::parse(e) {
@@ -49,6 +59,9 @@ pub fn list(ctx: &Ctx, a: ConflictsArgs) -> Result<Done, Fatal> {
     }
     debug_assert!(a.kind.as_deref().is_none_or(|k| ConflictKind::parse(k).is_some()));
     let conn = ctx.open()?;
+    if let Some(p) = &a.place {
+        check_place(&conn, p)?;
+    }
     let filter =
         ConflictFilter { status: a.status, place: a.place, event: a.event, kind: a.kind, articles: Vec::new() };
     let list = query::conflicts(&conn, &filter)?;

@@ -57,9 +57,12 @@ fn rated_claims(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, String)
     let verdicts: Vec<(i64, String, Option<i64>, String)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
     for (conflict, verdict, upheld, when) in verdicts {
-        let mut members = conn.prepare("SELECT claim_id, side FROM conflict_claims WHERE conflict_id = ?1")?;
-        let members: Vec<(i64, String)> =
-            members.query_map([conflict], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        // Only the claims the reviewer saw: those attached before the verdict.
+        let mut members =
+            conn.prepare("SELECT claim_id, side FROM conflict_claims WHERE conflict_id = ?1 AND added <= ?2")?;
+        let members: Vec<(i64, String)> = members
+            .query_map(rusqlite::params![conflict, when], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         let upheld_side = upheld.and_then(|u| members.iter().find(|(c, _)| *c == u).map(|(_, s)| s.clone()));
         for (claim, side) in &members {
             if out.iter().any(|(c, ..)| c == claim) {

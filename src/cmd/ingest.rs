@@ -66,7 +66,7 @@ pub struct IngestArgs {
     /// Files, folders (searched recursively for .txt .md .json .ndjson .jsonl .html .htm), or - for stdin.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Outlet of articles that do not name one.
+    /// Outlet of the articles, overriding what they name.
     #[arg(long)]
     pub outlet: Option<String>,
     /// Publication date (YYYY-MM-DD), overriding what the articles say.

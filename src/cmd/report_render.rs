@@ -29,8 +29,9 @@ fn link(url: &str) -> String {
     }
 }
 
+/// Markdown text: pipes escaped and HTML neutralised (Markdown viewers render HTML).
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|").replace('\n', " ")
 }
 
 pub fn markdown(r: &Report) -> String {

@@ -64,8 +64,9 @@ pub fn review(ctx: &Ctx, a: ReviewArgs) -> Result<Done, Fatal> {
     let r =
         NewReview { verdict: a.verdict, note: a.note, reviewer: a.by, evidence: a.evidence, confidence: a.confidence };
     let mut out = crate::cmd::stdout();
-    for id in a.ids {
-        let (review_id, status) = review::review(&mut conn, id, &r)?;
+    // One verdict on several conflicts is stored for all of them or for none.
+    let done = review::review_all(&mut conn, &a.ids, &r)?;
+    for (id, (review_id, status)) in a.ids.iter().zip(done) {
         writeln!(out, "conflict #{id}: review #{review_id} recorded, status {status}")?;
     }
     crate::cmd::finish(out)?;

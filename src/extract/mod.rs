@@ -103,6 +103,8 @@ pub struct ClaimDraft {
 pub struct Extraction {
     pub statements: Vec<Statement>,
     pub claims: Vec<ClaimDraft>,
+    /// A better title when the article's is page furniture ("Table of Contents").
+    pub better_title: Option<String>,
 }
 
 /// The extraction pipeline: lexicon, gazetteer and sentence rules, built once per process.
@@ -135,7 +137,30 @@ impl Pipeline {
     pub fn extract(&self, article: &Article) -> Extraction {
         let lang = article.lang.unwrap_or(crate::article::Lang::En);
         let lex = self.lexicon.lang(lang);
-        let statements = self.splitter.split(&article.body, lang, lex);
+        let mut statements = self.splitter.split(&article.body, lang, lex);
+        // The headline is a heading however long it is, unless it ends like a sentence (a
+        // one-line article read from stdin is its own title).
+        let title = article.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let headline = title.filter(|t| !t.ends_with(['.', '!', '?', '»', '"', '”']));
+        for st in statements.iter_mut().filter(|st| st.kind == crate::split::StatementKind::Sentence) {
+            if headline.is_some_and(|t| article.body[st.span.clone()].trim() == t) {
+                st.kind = crate::split::StatementKind::Heading;
+            }
+        }
+        // A title that is page furniture ("Table of Contents") gives way to the first heading.
+        let title_is_furniture = title.is_some_and(|t| {
+            statements.iter().any(|st| {
+                st.kind == crate::split::StatementKind::Boilerplate && article.body[st.span.clone()].trim() == t
+            })
+        });
+        let better_title = if title_is_furniture {
+            statements
+                .iter()
+                .find(|st| st.kind == crate::split::StatementKind::Heading)
+                .map(|st| article.body[st.span.clone()].trim().to_string())
+        } else {
+            None
+        };
         let mut claims: Vec<ClaimDraft> = Vec::new();
         let mut ctx = ArticleContext::default();
         for (si, st) in statements.iter().enumerate() {
@@ -153,7 +178,7 @@ impl Pipeline {
                 self.extract_statement(article, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
-        Extraction { statements, claims }
+        Extraction { statements, claims, better_title }
     }
 
     #[allow(clippy::too_many_arguments)]

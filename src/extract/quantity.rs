@@ -146,7 +146,10 @@ pub fn find_quantities(text: &str, tokens: &[Token], lex: &LangLexicon, event: &
             ("km".to_string(), "distance".to_string())
         } else if cue_at(unit_at, &[QuantityCue::People]) || (unit_word.is_empty() && killed) {
             ("people".to_string(), people_measure().to_string())
-        } else if !unit_word.is_empty() && unit_word.chars().all(char::is_alphabetic) {
+        } else if !unit_word.is_empty()
+            && unit_word.chars().all(char::is_alphabetic)
+            && !lex.known_words.contains(unit_word)
+        {
             (unit_word.to_string(), format!("{event}: {unit_word}"))
         } else {
             continue;
