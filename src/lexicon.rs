@@ -708,7 +708,7 @@ impl Actors {
             if !alias.contains(' ') && alias.chars().next().is_some_and(char::is_lowercase) {
                 let before = original[..start].trim_end();
                 let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-                let sentence_start = before.trim_end_matches(|c: char| !c.is_alphanumeric()).len() == 0
+                let sentence_start = before.trim_end_matches(|c: char| !c.is_alphanumeric()).is_empty()
                     || before.ends_with(['.', '!', '?', ':', '«', '"', '“']);
                 if !sentence_start
                     && prev_word.chars().next().is_some_and(char::is_uppercase)
