@@ -1163,8 +1163,9 @@ fn html_report_escapes_article_and_reviewer_text_and_is_self_contained() {
     assert!(lower.contains("@media print"), "print styles");
 
     let allowed_tags = [
-        "!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "div", "b", "br",
-        "table", "thead", "tbody", "tr", "th", "td", "a", "span", "section", "small", "em", "strong", "ul", "li",
+        "!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "p", "div", "b",
+        "br", "colgroup", "col", "table", "thead", "tbody", "tr", "th", "td", "a", "span", "section", "small", "em",
+        "strong", "ul", "li",
     ];
     let allowed_attrs =
         ["html", "lang", "charset", "name", "content", "class", "href", "rel", "id", "title", "colspan"];

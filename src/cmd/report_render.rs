@@ -114,9 +114,13 @@ pub fn markdown(r: &Report) -> String {
     o
 }
 
-const CSS: &str = "body{font:15px/1.45 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
-h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif}h2{border-bottom:2px solid #111;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #bbb;padding:.3rem .45rem;vertical-align:top;text-align:left}
+const CSS: &str = "body{font:15px/1.45 Georgia,serif;max-width:64rem;margin:2rem auto;padding:0 1rem;color:#111}
+h1,h2,h3,h4,h5{font-family:Helvetica,Arial,sans-serif;break-after:avoid}h2{border-bottom:2px solid #111;padding-bottom:.2rem;margin-top:2rem}
+h3{margin-bottom:.2rem}h4{color:#444;margin:.6rem 0 .2rem}h5{font-size:15px;margin:.8rem 0 .2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;table-layout:fixed}th,td{border:1px solid #bbb;padding:.3rem .45rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+td.num,th.num{text-align:right}td:empty{background:none}.date{white-space:nowrap}tr{break-inside:avoid}
+col.id{width:6rem}col.who{width:14%}col.relay{width:11%}col.outlet{width:12%}col.date{width:7rem}col.stance{width:8rem}col.text{width:auto}
+col.half{width:46%}
 th{background:#eee;font-family:Helvetica,Arial,sans-serif;font-size:13px}.asserted{background:#eef6ee}.denied{background:#fbeaea}
 .why{font-size:13px;color:#333;margin:.2rem 0 1.2rem}.figures{display:flex;gap:1rem;flex-wrap:wrap}
 .figure{border:1px solid #111;padding:.5rem .8rem;min-width:8rem}.figure b{display:block;font-size:1.6rem}
@@ -124,7 +128,7 @@ th{background:#eee;font-family:Helvetica,Arial,sans-serif;font-size:13px}.assert
 
 fn conflict_html(c: &ConflictView) -> String {
     let mut o = format!(
-        "<div class=\"conflict\"><h4>Conflict #{} · {} · {} · {}{}</h4><p>Places: {}</p><table><tr><th>Claim</th><th>Claimant (side)</th><th>Relayed by</th><th>Outlet</th><th>Event date</th><th>Stance</th><th>Statement as written</th></tr>",
+        "<div class=\"conflict\"><h5>Conflict #{} · {} · {} · {}{}</h5><p>Places: {}</p><table><colgroup><col class=\"id\"><col class=\"who\"><col class=\"relay\"><col class=\"outlet\"><col class=\"date\"><col class=\"stance\"><col class=\"text\"></colgroup><thead><tr><th>Claim</th><th>Claimant (side)</th><th>Relayed by</th><th>Outlet</th><th>Event date</th><th>Stance</th><th>Statement as written</th></tr></thead><tbody>",
         c.id,
         escape(&c.kind),
         escape(&c.event),
@@ -133,12 +137,16 @@ fn conflict_html(c: &ConflictView) -> String {
         escape(&c.places.join(", "))
     );
     for k in &c.claims {
+        let name = escape(k.article.outlet.as_deref().unwrap_or("outlet unknown"));
+        // The outlet's name links to the article; the URL itself would crowd the table.
         let outlet = match &k.article.url {
-            Some(u) => format!("{}<br>{}", escape(k.article.outlet.as_deref().unwrap_or("?")), link(u)),
-            None => escape(k.article.outlet.as_deref().unwrap_or("?")),
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                format!("<a href=\"{}\" rel=\"noopener noreferrer\">{name}</a>", escape(u))
+            }
+            _ => name,
         };
         o.push_str(&format!(
-            "<tr class=\"{}\"><td>#{} {}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{} · {}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td>#{} {}</td><td>{} ({})</td><td>{}</td><td>{}</td><td class=\"date\">{}</td><td>{} · {}</td><td>{}</td></tr>",
             if k.polarity == "denied" { "denied" } else { "asserted" },
             k.claim_id,
             escape(k.conflict_side.as_deref().unwrap_or("")),
@@ -152,7 +160,7 @@ fn conflict_html(c: &ConflictView) -> String {
             escape(&k.text)
         ));
     }
-    o.push_str("</table>");
+    o.push_str("</tbody></table>");
     let corr: Vec<String> =
         c.corroboration.iter().map(|s| format!("{}: {} independent", s.side, s.independent_claimants)).collect();
     o.push_str(&format!("<p class=\"why\"><b>Corroboration:</b> {}</p>", escape(&corr.join(" · "))));
@@ -216,30 +224,38 @@ pub fn html(r: &Report) -> String {
         }
         o.push_str("</table>");
     }
-    o.push_str("<h2>Source scorecard</h2><table><tr><th>Source</th><th>Kind</th><th>Claims</th><th>In conflicts</th><th>Upheld</th><th>Refuted</th></tr>");
-    for s in &r.sources {
+    o.push_str("<h2>Source scorecard</h2><p>Sources with claims in conflicts or with verdicts; `claimtrack sources` lists all.</p>");
+    for (kind, title) in [("claimant", "Claimants"), ("outlet", "Outlets")] {
         o.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&s.source),
-            escape(&s.kind),
-            s.claims,
-            s.in_conflicts,
-            s.upheld,
-            s.refuted
+            "<h3>{title}</h3><table><thead><tr><th>Source</th><th class=\"num\">Claims</th><th class=\"num\">In conflicts</th><th class=\"num\">Upheld</th><th class=\"num\">Refuted</th></tr></thead><tbody>"
         ));
+        for s in r.sources.iter().filter(|s| s.kind == kind && (s.in_conflicts > 0 || s.upheld > 0 || s.refuted > 0)) {
+            o.push_str(&format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&s.source),
+                s.claims,
+                s.in_conflicts,
+                s.upheld,
+                s.refuted
+            ));
+        }
+        o.push_str("</tbody></table>");
     }
-    o.push_str("</table><h2>Timelines</h2>");
+    o.push_str("<h2>Timelines</h2>");
     for (place, entries) in &r.timelines {
-        o.push_str(&format!("<h3>{}</h3><table><tr><th>Date</th><th>Asserted</th><th>Denied</th></tr>", escape(place)));
+        o.push_str(&format!(
+            "<h3>{}</h3><table><colgroup><col class=\"date\"><col class=\"half\"><col class=\"half\"></colgroup><thead><tr><th>Date</th><th>Asserted</th><th>Denied</th></tr></thead><tbody>",
+            escape(place)
+        ));
         for e in entries {
             let cell = format!("#{} <b>{}</b>: {}", e.claim_id, escape(&e.claimant), escape(&e.text));
             let (a, d) = if e.polarity == "denied" { (String::new(), cell) } else { (cell, String::new()) };
             o.push_str(&format!(
-                "<tr><td>{}</td><td class=\"asserted\">{a}</td><td class=\"denied\">{d}</td></tr>",
+                "<tr><td class=\"date\">{}</td><td class=\"asserted\">{a}</td><td class=\"denied\">{d}</td></tr>",
                 escape(&e.date)
             ));
         }
-        o.push_str("</table>");
+        o.push_str("</tbody></table>");
     }
     o.push_str("</body></html>\n");
     o
