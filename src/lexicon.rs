@@ -152,6 +152,7 @@ struct AttributionSection {
     back_reference: Vec<String>,
     own_forces: Vec<String>,
     allegiance: Vec<String>,
+    relative_pronouns: Vec<String>,
     auxiliaries: Vec<String>,
     determiners: Vec<String>,
 }
@@ -309,6 +310,8 @@ pub struct LangLexicon {
     /// Every folded word the lexicon knows, to keep them from being taken for place names.
     pub known_words: std::collections::HashSet<String>,
     pub place_prepositions: std::collections::HashSet<String>,
+    /// Words that open a relative clause ("which", "ce que"): not part of a claimant's name.
+    pub relative_pronouns: std::collections::HashSet<String>,
     /// Words after a name that make it a qualifier ("Turkey-backed", "Iran-aligned").
     pub not_an_actor_after: std::collections::HashSet<String>,
     /// Folded abbreviations after which a period does not end a sentence ("m", "gen", "u s").
@@ -446,6 +449,7 @@ impl LangFile {
         a.back_reference.extend(oa.back_reference);
         a.own_forces.extend(oa.own_forces);
         a.allegiance.extend(oa.allegiance);
+        a.relative_pronouns.extend(oa.relative_pronouns);
         a.auxiliaries.extend(oa.auxiliaries);
         a.determiners.extend(oa.determiners);
         let p = &mut self.polarity;
@@ -650,6 +654,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         place_prepositions,
         abbreviations: f.statements.abbreviations.iter().map(|a| words(a).join(" ")).collect(),
         not_an_actor_after: pl.not_a_place_after.iter().flat_map(|w| words(w)).collect(),
+        relative_pronouns: a.relative_pronouns.iter().flat_map(|w| words(w)).collect(),
     })
 }
 
@@ -694,7 +699,7 @@ impl Actors {
     /// Actor mentions in `original` (whose folded form is `folded`), whole words only.
     pub fn find(&self, original: &str, folded: &crate::text::Folded) -> Vec<ActorMention> {
         let text = &folded.text;
-        let mut out = Vec::new();
+        let mut out: Vec<ActorMention> = Vec::new();
         for m in self.automaton.find_iter(text) {
             if !is_word_boundary(text, m.start(), m.end()) {
                 continue;
@@ -705,8 +710,10 @@ impl Actors {
             // A bare common noun ("army", "armée", "rebels") after a capitalised word belongs
             // to that name ("the Lebanese army", "Free Syrian Army" is its own alias).
             let alias = &self.alias_text[m.pattern().as_usize()];
-            if !alias.contains(' ') && alias.chars().next().is_some_and(char::is_lowercase) {
+            if alias.chars().next().is_some_and(char::is_lowercase) {
                 let before = original[..start].trim_end();
+                // "Russia's defence ministry" is Russia's.
+                let before = before.strip_suffix("'s").or_else(|| before.strip_suffix("’s")).unwrap_or(before);
                 let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
                 let sentence_start = before.trim_end_matches(|c: char| !c.is_alphanumeric()).is_empty()
                     || before.ends_with(['.', '!', '?', ':', '«', '"', '“']);
@@ -714,6 +721,10 @@ impl Actors {
                     && prev_word.chars().next().is_some_and(char::is_uppercase)
                     && before.len() > prev_word.len()
                 {
+                    continue;
+                }
+                // ... or to the actor named just before it ("Russia's defence ministry").
+                if out.last().is_some_and(|p| p.end <= before.len() && before.len() <= p.end + 1) {
                     continue;
                 }
             }

@@ -13,7 +13,7 @@ use crate::gazetteer::{Gazetteer, PlaceContext, PlaceMention};
 use crate::lexicon::{ActorMention, Cue, EventType, LangLexicon, Lexicon};
 use crate::pattern::Hit;
 use crate::split::{Splitter, Statement};
-use crate::text::{tokenize, Folded, Token};
+use crate::text::{fold, tokenize, Folded, Token};
 
 pub use quantity::Quantity;
 pub use time::{DateSource, EventDate, Precision};
@@ -214,6 +214,8 @@ impl Pipeline {
             }
             None => self.attribution(article, s, &folded, &tokens, &actors, &cues, &events, ctx),
         };
+        let mut frame = frame;
+        frame.source.claimant = strip_relative(&frame.source.claimant, lex);
         if frame.source.attributed && frame.source.claimant != UNATTRIBUTED {
             ctx.last_claimant = Some((si, frame.source.clone()));
         }
@@ -813,7 +815,13 @@ fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
             let pos = at + p;
             at = pos + sep.len().max(1);
             let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
-            let has_frame = cues.iter().any(|h| h.start >= first_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
+            // The verb must sit inside the new clause ("which the army denied"), not after a
+            // relative clause that closes ("the monitor, which relies on sources, said").
+            let clause_end = text[at..].find([',', ';']).map_or(text.len(), |c| at + c);
+            let last_tok = tokens.iter().position(|t| t.start >= clause_end).unwrap_or(tokens.len());
+            let has_frame = cues
+                .iter()
+                .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
             if has_frame && first_tok > 2 {
                 cuts.push(folded.original(pos) + 1);
             }
@@ -857,6 +865,23 @@ fn last_boundary(head: &str) -> Option<usize> {
         }
     }
     best
+}
+
+/// "which the Defense Ministry" → "the Defense Ministry".
+fn strip_relative(name: &str, lex: &LangLexicon) -> String {
+    let mut rest = name.trim_start();
+    loop {
+        let word_end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        if word_end == 0 || !lex.relative_pronouns.contains(&fold(&rest[..word_end])) {
+            break;
+        }
+        rest = rest[word_end..].trim_start_matches(|c: char| !c.is_alphanumeric());
+    }
+    if rest.is_empty() {
+        name.to_string()
+    } else {
+        rest.to_string()
+    }
 }
 
 /// Trims a name as written: whitespace, quotes, leading connectors.
