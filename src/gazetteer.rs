@@ -455,6 +455,16 @@ impl Gazetteer {
             });
         }
 
+        // A place the words point back to, over tokens t0..t1.
+        let reference = |place: i64, t0: usize, t1: usize| PlaceMention {
+            place,
+            start: folded.original(tokens[t0].start),
+            end: folded.original_end(tokens[t1 - 1].end, sentence),
+            match_kind: MatchKind::Reference,
+            score: 1.0,
+            relation: Relation::In,
+            broad: None,
+        };
         // "cette ville" / "the city": the last city named, in this sentence or before.
         // ("the city of Homs" names the city; it does not point back.)
         let names_follow = |end: usize| raws.iter().any(|r| r.t0 >= end && r.t0 <= end + 1);
@@ -465,19 +475,7 @@ impl Gazetteer {
                 .rfind(|m| self.get(m.place).is_some_and(|p| p.kind == "city"))
                 .map(|m| m.place);
             if let Some(city) = last_here.or(ctx.last_city) {
-                let start = folded.original(tokens[c.start].start);
-                let end = folded.original_end(tokens[c.end - 1].end, sentence);
-                {
-                    out.push(PlaceMention {
-                        place: city,
-                        start,
-                        end,
-                        match_kind: MatchKind::Reference,
-                        score: 1.0,
-                        relation: Relation::In,
-                        broad: None,
-                    });
-                }
+                out.push(reference(city, c.start, c.end));
             }
         }
 
@@ -489,17 +487,7 @@ impl Gazetteer {
                 .next()
                 .or_else(|| ctx.admin1_seen.iter().filter_map(|&a| self.country_of(a)).next());
             if let Some(capital) = country.and_then(|c| self.capital_of(c)) {
-                let start = folded.original(tokens[c.start].start);
-                let end = folded.original_end(tokens[c.end - 1].end, sentence);
-                out.push(PlaceMention {
-                    place: capital,
-                    start,
-                    end,
-                    match_kind: MatchKind::Reference,
-                    score: 1.0,
-                    relation: Relation::In,
-                    broad: None,
-                });
+                out.push(reference(capital, c.start, c.end));
             }
         }
 
