@@ -9,7 +9,11 @@ use crate::gazetteer::{parse_places_tsv, PlaceRecord, BUILTIN_PLACES};
 use crate::lexicon::Lexicon;
 
 /// Migrations in order; `PRAGMA user_version` counts those applied. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("../schema.sql"), include_str!("../migrations/0001_reviews.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../schema.sql"),
+    include_str!("../migrations/0001_reviews.sql"),
+    include_str!("../migrations/0002_claim_place_lookup.sql"),
+];
 
 /// How long a writer waits for another before SQLITE_BUSY reaches us (ms). Ingest commits
 /// one article at a time, so waits are short; the concurrency test exercises this.

@@ -22,7 +22,7 @@ pub const NUMERIC_TOLERANCE: f64 = 0.1;
 pub const DATE_CONFLICT_DAYS: i64 = 7;
 /// At most this many candidates are compared per claim (the newest first): a bound on work
 /// when one place and day gather thousands of claims.
-pub const MAX_CANDIDATES: usize = 2_000;
+pub const MAX_CANDIDATES: usize = 300;
 
 #[derive(Debug, Clone, Copy)]
 pub struct DetectConfig {
@@ -502,12 +502,25 @@ fn candidates(conn: &Connection, c: &ClaimFacts, cfg: &DetectConfig) -> rusqlite
     } else {
         vec![c.event.name()]
     };
+    // Countries are left out: a country contains everything in it, too broad to set claims
+    // against each other (see place_relation).
+    let is_country = |p: &ClaimPlace, id: i64| {
+        if id == p.id {
+            p.kind == "country"
+        } else {
+            p.ancestors.last() == Some(&id)
+        }
+    };
     let mut own: BTreeSet<i64> = BTreeSet::new();
     let mut up: BTreeSet<i64> = BTreeSet::new();
     for p in &c.places {
-        own.insert(p.id);
-        up.insert(p.id);
-        up.extend(p.ancestors.iter().copied());
+        if p.kind != "country" {
+            own.insert(p.id);
+        }
+        up.extend(std::iter::once(p.id).chain(p.ancestors.iter().copied()).filter(|&a| !is_country(p, a)));
+    }
+    if up.is_empty() {
+        return Ok(Vec::new());
     }
     let span_days = (cfg.window_hours / 24 + 1).max(DATE_CONFLICT_DAYS);
     let (lo, hi) = match c.date {
@@ -518,30 +531,43 @@ fn candidates(conn: &Connection, c: &ClaimFacts, cfg: &DetectConfig) -> rusqlite
     };
     let ev_marks = vec!["?"; events.len()].join(",");
     let up_marks = vec!["?"; up.len()].join(",");
-    let own_marks = vec!["?"; own.len()].join(",");
+    // Every branch is an index range on claim_places(place_id, event_type, event_date): the
+    // claim's places and their ancestors, the places inside its places, and undated claims.
+    let mut branches = vec![format!(
+        "SELECT claim_id FROM claim_places WHERE place_id IN ({up_marks}) AND event_type IN ({ev_marks})
+            AND event_date BETWEEN ? AND ?"
+    )];
+    branches.push(format!(
+        "SELECT claim_id FROM claim_places WHERE place_id IN ({up_marks}) AND event_type IN ({ev_marks}) AND event_date IS NULL"
+    ));
+    if !own.is_empty() {
+        let own_marks = vec!["?"; own.len()].join(",");
+        branches.push(format!(
+            "SELECT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
+              WHERE pa.ancestor_id IN ({own_marks}) AND pa.depth > 0 AND cp.event_type IN ({ev_marks})
+                AND (cp.event_date BETWEEN ? AND ? OR cp.event_date IS NULL)"
+        ));
+    }
     let sql = format!(
-        "SELECT DISTINCT c.id FROM claim_places cp JOIN claims c ON c.id = cp.claim_id
-          WHERE cp.place_id IN ({up_marks}) AND c.event_type IN ({ev_marks}) AND c.id != ?
-            AND (c.event_date IS NULL OR (c.event_date BETWEEN ? AND ?))
-         UNION
-         SELECT DISTINCT c.id FROM place_ancestors pa JOIN claim_places cp ON cp.place_id = pa.place_id
-           JOIN claims c ON c.id = cp.claim_id
-          WHERE pa.ancestor_id IN ({own_marks}) AND pa.depth > 0 AND c.event_type IN ({ev_marks}) AND c.id != ?
-            AND (c.event_date IS NULL OR (c.event_date BETWEEN ? AND ?))
-         ORDER BY 1 DESC LIMIT {MAX_CANDIDATES}"
+        "SELECT DISTINCT claim_id FROM ({}) WHERE claim_id != ? ORDER BY 1 DESC LIMIT {MAX_CANDIDATES}",
+        branches.join(" UNION ALL ")
     );
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
     use rusqlite::types::Value;
+    let mut args: Vec<Value> = Vec::new();
+    let push_events = |args: &mut Vec<Value>| args.extend(events.iter().map(|e| Value::Text(e.to_string())));
     args.extend(up.iter().map(|&i| Value::Integer(i)));
-    args.extend(events.iter().map(|e| Value::Text(e.to_string())));
-    args.push(Value::Integer(c.id));
+    push_events(&mut args);
     args.push(Value::Text(lo.clone()));
     args.push(Value::Text(hi.clone()));
-    args.extend(own.iter().map(|&i| Value::Integer(i)));
-    args.extend(events.iter().map(|e| Value::Text(e.to_string())));
+    args.extend(up.iter().map(|&i| Value::Integer(i)));
+    push_events(&mut args);
+    if !own.is_empty() {
+        args.extend(own.iter().map(|&i| Value::Integer(i)));
+        push_events(&mut args);
+        args.push(Value::Text(lo));
+        args.push(Value::Text(hi));
+    }
     args.push(Value::Integer(c.id));
-    args.push(Value::Text(lo));
-    args.push(Value::Text(hi));
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect();
     ids

@@ -330,7 +330,11 @@ impl Gazetteer {
         ctx: &mut PlaceContext,
     ) -> Vec<PlaceMention> {
         let text = &folded.text;
-        let tok_at = |folded_off: usize| tokens.iter().position(|t| t.start <= folded_off && folded_off < t.end);
+        // Tokens are sorted: find the one holding a byte by binary search.
+        let tok_at = |folded_off: usize| {
+            let i = tokens.partition_point(|t| t.end <= folded_off);
+            tokens.get(i).filter(|t| t.start <= folded_off).map(|_| i)
+        };
         let is_blocked = |s: usize, e: usize| blocked.iter().any(|&(bs, be)| s >= bs && e <= be && (be - bs) > (e - s));
 
         // (first token, end token, name index or fuzzy (name, score))
@@ -365,9 +369,14 @@ impl Gazetteer {
         }
 
         // Fuzzy: capitalised unknown words right after a place preposition or a place.
-        let covered = |i: usize, raws: &[Raw]| raws.iter().any(|r| r.t0 <= i && i < r.t1);
+        let mut covered_tokens = vec![false; tokens.len()];
+        for r in &raws {
+            for c in covered_tokens.iter_mut().take(r.t1).skip(r.t0) {
+                *c = true;
+            }
+        }
         for i in 0..tokens.len() {
-            if covered(i, &raws) || i == 0 {
+            if covered_tokens[i] || i == 0 {
                 continue;
             }
             let word = &text[tokens[i].start..tokens[i].end];

@@ -155,8 +155,9 @@ fn store_rows(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
         )?;
         let mut place = tx.prepare_cached(
-            "INSERT OR IGNORE INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, relation, reading)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR IGNORE INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, relation, reading,
+                                                 event_type, event_date)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for c in &extraction.claims {
             let q = c.quantities.first();
@@ -189,6 +190,7 @@ fn store_rows(
                 (c.clause.end - st_start) as i64,
             ])?;
             let id = tx.last_insert_rowid();
+            let event_date = c.date.date.map(|d| d.to_string());
             for m in &c.places {
                 let Some(rec) = pipeline.gazetteer.get(m.place) else { continue };
                 let surface = article.body.get(m.start..m.end).unwrap_or("");
@@ -200,7 +202,9 @@ fn store_rows(
                     m.score,
                     rec.precision(),
                     m.relation.name(),
-                    "primary"
+                    "primary",
+                    c.event.name(),
+                    event_date
                 ])?;
                 if let Some(g) = m.broad {
                     place.execute(params![
@@ -211,7 +215,9 @@ fn store_rows(
                         m.score,
                         "admin1",
                         m.relation.name(),
-                        "broad"
+                        "broad",
+                        c.event.name(),
+                        event_date
                     ])?;
                 }
             }
