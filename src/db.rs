@@ -42,18 +42,27 @@ pub fn schema_version() -> i64 {
 pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
     let p = path.display().to_string();
     let sq = |source: rusqlite::Error| DbError::Sqlite { path: p.clone(), source };
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
     .map_err(sq)?;
+    let mut version = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    if let Err(rusqlite::Error::SqliteFailure(e, _)) = &version {
+        // On read-only media a WAL database cannot create its -shm file: read it as immutable
+        // so listings still work (writes then fail with a clear message).
+        if matches!(e.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) && path.exists() {
+            let uri = format!("file:{}?immutable=1", path.display());
+            conn = Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+                .map_err(sq)?;
+            version = conn.query_row("PRAGMA user_version", [], |r| r.get(0));
+        }
+    }
+    let version = version.map_err(|e| DbError::NotADatabase { path: p.clone(), reason: e.to_string() })?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sq)?;
     // Detection prepares one candidate query per shape of claim; keep them all.
     conn.set_prepared_statement_cache_capacity(PREPARED_CACHE);
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| DbError::NotADatabase { path: p.clone(), reason: e.to_string() })?;
     if version > schema_version() {
         return Err(DbError::TooNew { path: p, found: version, known: schema_version() });
     }
