@@ -181,8 +181,10 @@ pub fn actor_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> 
     conn.query_row("SELECT id FROM actors WHERE name = ?1", [name], |r| r.get(0)).optional()
 }
 
+/// UTC, to the millisecond: steps of a conflict's history written by different processes in the
+/// same second still sort in the order they happened.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 #[cfg(test)]

@@ -578,7 +578,7 @@ fn history_lists_every_step_in_order_with_who_what_why() {
     );
     let when = col("when");
     for w in &when {
-        assert_eq!(w.len(), 20, "ISO timestamp: {w}");
+        assert_eq!(w.len(), 24, "ISO timestamp to the millisecond: {w}");
         assert!(w.ends_with('Z') && w.as_bytes()[10] == b'T', "ISO timestamp: {w}");
     }
     assert!(when.windows(2).all(|p| p[0] <= p[1]), "chronological: {when:?}");

@@ -171,7 +171,7 @@ fn build(conn: &Connection, a: &ReportArgs) -> Result<Report, Fatal> {
     let all = query::conflicts(conn, &filter)?;
     let now = chrono::Utc::now().naive_utc();
     let age_hours = |c: &ConflictView| {
-        chrono::NaiveDateTime::parse_from_str(&c.created, "%Y-%m-%dT%H:%M:%SZ").map_or(0, |t| (now - t).num_hours())
+        chrono::DateTime::parse_from_rfc3339(&c.created).map_or(0, |t| (now - t.naive_utc()).num_hours())
     };
     let status_ok = |c: &ConflictView| a.status.as_ref().is_none_or(|s| &c.status == s);
     let mut open: BTreeMap<String, BTreeMap<String, Vec<ConflictView>>> = BTreeMap::new();
