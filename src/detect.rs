@@ -23,6 +23,12 @@ pub const DATE_CONFLICT_DAYS: i64 = 7;
 /// At most this many candidates are compared per claim (the newest first): a bound on work
 /// when one place and day gather thousands of claims.
 pub const MAX_CANDIDATES: usize = 300;
+/// Corroboration is counted per independent claimant (claims-spec §5): a claim records the
+/// first agreeing claim of at most this many other claimants.
+pub const MAX_CORROBORATING_CLAIMANTS: usize = 20;
+/// Facts of at most this many claims are kept between articles (about 50 MB); past it the
+/// cache starts afresh, so memory stays flat however large the corpus.
+const FACTS_CACHE_CLAIMS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct DetectConfig {
@@ -166,39 +172,65 @@ fn date_gap_is_real(a: &ClaimFacts, b: &ClaimFacts) -> bool {
 
 /// How two claims' places relate, in words, or None when they are unrelated.
 pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
-    let mut best: Option<(u8, String)> = None;
+    place_link(a, b).map(|l| l.describe())
+}
+
+/// The closest link between two claims' places: one place, or one inside the other.
+struct PlaceLink<'a> {
+    same: bool,
+    /// With `same`, the two mentions of the place; else the place inside, then the one around it.
+    inner: &'a ClaimPlace,
+    outer: &'a ClaimPlace,
+}
+
+fn place_link<'a>(a: &'a ClaimFacts, b: &'a ClaimFacts) -> Option<PlaceLink<'a>> {
+    let mut best: Option<PlaceLink> = None;
     for pa in &a.places {
         for pb in &b.places {
             let found = if pa.id == pb.id {
-                let near = if pa.near || pb.near { " (near)" } else { "" };
-                Some((0, format!("same place: {}{near}", same_label(pa, pb))))
+                PlaceLink { same: true, inner: pa, outer: pb }
             } else if pb.ancestors.contains(&pa.id) {
-                Some((1, format!("{} lies in {}{}", pb.label(), pa.label(), level(pa))))
+                PlaceLink { same: false, inner: pb, outer: pa }
             } else if pa.ancestors.contains(&pb.id) {
-                Some((1, format!("{} lies in {}{}", pa.label(), pb.label(), level(pb))))
+                PlaceLink { same: false, inner: pa, outer: pb }
             } else {
-                None
+                continue;
             };
-            if let Some((rank, mut text)) = found {
-                let mut noted = Vec::new();
-                for p in [pa, pb] {
-                    if p.broad && !noted.contains(&p.id) {
-                        noted.push(p.id);
-                        text.push_str(&format!(
-                            " (\"{}\" read as the governorate: the name is shared by the city and its governorate)",
-                            p.name
-                        ));
-                    }
-                }
-                // A country contains everything in it: too broad to set claims against each other.
-                let too_broad = [pa, pb].iter().any(|p| p.kind == "country") && pa.id != pb.id;
-                if !too_broad && best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                    best = Some((rank, text));
-                }
+            // A country contains everything in it: too broad to set claims against each other.
+            let too_broad = [pa, pb].iter().any(|p| p.kind == "country") && pa.id != pb.id;
+            if too_broad {
+                continue;
             }
+            if found.same {
+                return Some(found);
+            }
+            best.get_or_insert(found);
         }
     }
-    best.map(|(_, t)| t)
+    best
+}
+
+impl PlaceLink<'_> {
+    fn describe(&self) -> String {
+        let (i, o) = (self.inner, self.outer);
+        let mut text = if self.same {
+            let near = if i.near || o.near { " (near)" } else { "" };
+            format!("same place: {}{near}", same_label(i, o))
+        } else {
+            format!("{} lies in {}{}", i.label(), o.label(), level(o))
+        };
+        let mut noted = Vec::new();
+        for p in [i, o] {
+            if p.broad && !noted.contains(&p.id) {
+                noted.push(p.id);
+                text.push_str(&format!(
+                    " (\"{}\" read as the governorate: the name is shared by the city and its governorate)",
+                    p.name
+                ));
+            }
+        }
+        text
+    }
 }
 
 /// One place named two ways: "Tadmur" or "Ar Rastan (\"Rasten\", fuzzy match 0.83)".
@@ -288,7 +320,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
     if !related {
         return None;
     }
-    let places = place_relation(a, b)?;
+    let link = place_link(a, b)?;
 
     // Date conflict: the same event at the same place, given two explicit days by reports
     // published close together.
@@ -303,7 +335,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
         && a.date != b.date
         && date_gap_is_real(a, b)
         && sides_compatible(&a.actor_side, &b.actor_side)
-        && places.starts_with("same place")
+        && link.same
     {
         let published_close = match (a.published, b.published) {
             (Some(pa), Some(pb)) => (pa - pb).num_days().abs() <= DATE_CONFLICT_DAYS,
@@ -318,16 +350,18 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
                 side_a: da.clone(),
                 side_b: db.clone(),
                 reason: format!(
-                    "date: {} dates the {} on {da}, {} on {db}; {places}; reports published within {DATE_CONFLICT_DAYS} days",
+                    "date: {} dates the {} on {da}, {} on {db}; {}; reports published within {DATE_CONFLICT_DAYS} days",
                     who(a),
                     a.event.name(),
-                    who(b)
+                    who(b),
+                    link.describe()
                 ),
             });
         }
     }
 
     let time = time_relation(a, b, cfg.window_hours).ok()?;
+    let places = link.describe();
 
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
         let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
@@ -584,96 +618,168 @@ pub struct DetectOutcome {
 /// Compares each claim with its candidates and records conflicts and corroborations.
 /// Idempotent: pairs already recorded change nothing.
 pub fn detect(conn: &Connection, claim_ids: &[i64], cfg: &DetectConfig) -> rusqlite::Result<DetectOutcome> {
-    let mut out = DetectOutcome::default();
-    let mut cache: HashMap<i64, ClaimFacts> = HashMap::new();
-    for c in load_facts(conn, claim_ids)? {
-        let cands = candidates(conn, &c, cfg)?;
-        let missing: Vec<i64> = cands.iter().copied().filter(|id| !cache.contains_key(id)).collect();
-        for f in load_facts(conn, &missing)? {
-            cache.insert(f.id, f);
-        }
-        for id in cands {
-            let Some(other) = cache.get(&id) else { continue };
-            let Some(finding) = judge(&c, other, cfg) else { continue };
-            match finding.kind {
-                None => {
-                    let n = conn
-                        .prepare_cached(
-                            "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3), (?2, ?1, ?3)",
-                        )?
-                        .execute(params![c.id, other.id, finding.reason])?;
-                    out.corroborations += usize::from(n > 0);
-                }
-                Some(kind) => record(conn, kind, &c, other, &finding, &mut out)?,
-            }
-        }
-        cache.insert(c.id, c);
-    }
-    Ok(out)
+    Detector::new(*cfg).detect(conn, claim_ids)
 }
 
+/// Detection across many articles (an ingest): the facts of claims already compared are
+/// kept, since a stored claim never changes, so each claim is read from the database once.
+pub struct Detector {
+    cfg: DetectConfig,
+    cache: HashMap<i64, ClaimFacts>,
+}
+
+impl Detector {
+    pub fn new(cfg: DetectConfig) -> Detector {
+        Detector { cfg, cache: HashMap::new() }
+    }
+
+    /// Drops every cached fact. Call it after a rollback: the ids of claims rolled back are
+    /// given to the next claims stored.
+    pub fn forget(&mut self) {
+        self.cache.clear();
+    }
+
+    pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
+        let cfg = self.cfg;
+        let mut out = DetectOutcome::default();
+        for c in load_facts(conn, claim_ids)? {
+            let cands = candidates(conn, &c, &cfg)?;
+            let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
+            if self.cache.len() + missing.len() > FACTS_CACHE_CLAIMS {
+                self.cache.clear();
+            }
+            for f in load_facts(conn, &missing)? {
+                self.cache.insert(f.id, f);
+            }
+            // Independent claimants already counted as corroborating c.
+            let mut corroborating: Vec<&str> = Vec::new();
+            let mut conflicting: Vec<(ConflictKind, &ClaimFacts, Finding)> = Vec::new();
+            for id in cands {
+                let Some(other) = self.cache.get(&id) else { continue };
+                let Some(finding) = judge(&c, other, &cfg) else { continue };
+                match finding.kind {
+                    None => {
+                        if corroborating.len() >= MAX_CORROBORATING_CLAIMANTS
+                            || corroborating.contains(&other.claimant_key.as_str())
+                        {
+                            continue;
+                        }
+                        corroborating.push(&other.claimant_key);
+                        let n = conn
+                            .prepare_cached(
+                                "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3)",
+                            )?
+                            .execute(params![c.id, other.id, finding.reason])?;
+                        out.corroborations += n;
+                    }
+                    Some(kind) => conflicting.push((kind, other, finding)),
+                }
+            }
+            record(conn, &c, &conflicting, &mut out)?;
+            self.cache.insert(c.id, c);
+        }
+        Ok(out)
+    }
+}
+
+/// Records the conflicts found between `c` and other claims, grouped by kind and event: a
+/// pair joins the oldest conflict of its kind and event that holds the other claim, else one
+/// that holds `c`, else a new one. One read per group finds the conflicts already there.
 fn record(
     conn: &Connection,
-    kind: ConflictKind,
     c: &ClaimFacts,
-    other: &ClaimFacts,
-    f: &Finding,
+    findings: &[(ConflictKind, &ClaimFacts, Finding)],
     out: &mut DetectOutcome,
 ) -> rusqlite::Result<()> {
-    let (side_c, side_o) = if f.side_a.is_empty() {
-        ("a".to_string(), "b".to_string())
-    } else {
-        // The finding names sides in its own order; map them back to c and other.
-        let c_is_a = match kind {
-            ConflictKind::Denial => c.polarity == "asserted",
-            ConflictKind::Control => c.actor_side == f.side_a,
-            ConflictKind::Numeric | ConflictKind::Date => true,
-        };
-        if c_is_a {
-            (f.side_a.clone(), f.side_b.clone())
-        } else {
-            (f.side_b.clone(), f.side_a.clone())
+    let mut groups: Vec<(ConflictKind, &'static str)> = Vec::new();
+    for (kind, _, f) in findings {
+        if !groups.contains(&(*kind, f.event)) {
+            groups.push((*kind, f.event));
         }
-    };
-    let existing: Option<i64> = conn
-        .prepare_cached(
-            "SELECT k.id FROM conflicts k JOIN conflict_claims cc ON cc.conflict_id = k.id
-              WHERE k.kind = ?1 AND k.event_type = ?2 AND cc.claim_id IN (?3, ?4)
-              ORDER BY (cc.claim_id = ?4) DESC, k.id LIMIT 1",
-        )?
-        .query_row(params![kind.name(), f.event, c.id, other.id], |r| r.get(0))
-        .optional()?;
-    let now = crate::db::now();
-    let conflict = match existing {
-        Some(id) => id,
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated) VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
-            )?
-            .execute(params![kind.name(), f.event, f.reason, now])?;
-            out.conflicts_created += 1;
-            conn.last_insert_rowid()
-        }
-    };
-    let mut added = 0;
-    for (claim, side) in [(other.id, &side_o), (c.id, &side_c)] {
-        added += conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![conflict, claim, side, f.reason, now])?;
     }
-    if existing.is_some() && added > 0 {
-        out.claims_attached += added;
+    let now = crate::db::now();
+    for (kind, event) in groups {
+        let pairs: Vec<&(ConflictKind, &ClaimFacts, Finding)> =
+            findings.iter().filter(|(k, _, f)| *k == kind && f.event == event).collect();
+        let ids = std::iter::once(c.id).chain(pairs.iter().map(|(_, o, _)| o.id)).map(|i| i.to_string());
+        let ids = format!("[{}]", ids.collect::<Vec<_>>().join(","));
+        // Memberships already stored, oldest conflict first.
+        let mut members: BTreeSet<(i64, i64)> = BTreeSet::new();
+        let mut oldest: HashMap<i64, i64> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT cc.conflict_id, cc.claim_id FROM conflict_claims cc JOIN conflicts k ON k.id = cc.conflict_id
+              WHERE cc.claim_id IN (SELECT value FROM json_each(?1)) AND k.kind = ?2 AND k.event_type = ?3
+              ORDER BY cc.conflict_id",
+        )?;
+        for row in stmt.query_map(params![ids, kind.name(), event], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (conflict, claim): (i64, i64) = row?;
+            members.insert((conflict, claim));
+            oldest.entry(claim).or_insert(conflict);
+        }
+        let mut created: Vec<i64> = Vec::new();
+        let mut touched: BTreeSet<i64> = BTreeSet::new();
+        for (_, other, f) in pairs {
+            let (side_c, side_o) = sides(kind, c, f);
+            let conflict = match oldest.get(&other.id).or(oldest.get(&c.id)) {
+                Some(&id) => id,
+                None => {
+                    conn.prepare_cached(
+                        "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated)
+                         VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                    )?
+                    .execute(params![kind.name(), f.event, f.reason, now])?;
+                    out.conflicts_created += 1;
+                    let id = conn.last_insert_rowid();
+                    created.push(id);
+                    id
+                }
+            };
+            for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
+                if !members.insert((conflict, claim)) {
+                    continue;
+                }
+                let first = oldest.entry(claim).or_insert(conflict);
+                *first = (*first).min(conflict);
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![conflict, claim, side, f.reason, now])?;
+                if !created.contains(&conflict) {
+                    out.claims_attached += 1;
+                    touched.insert(conflict);
+                }
+            }
+        }
         // New claims on a conflict a reviewer has looked at: flag them, never reopen silently.
-        conn.prepare_cached(
-            "UPDATE conflicts SET updated = ?2,
-                    new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
-              WHERE id = ?1",
-        )?
-        .execute(params![conflict, now])?;
+        for conflict in touched {
+            conn.prepare_cached(
+                "UPDATE conflicts SET updated = ?2,
+                        new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
+                  WHERE id = ?1",
+            )?
+            .execute(params![conflict, now])?;
+        }
     }
     Ok(())
+}
+
+/// Which side of the disagreement `c` and the other claim are on: the finding names sides
+/// in its own order; map them back.
+fn sides(kind: ConflictKind, c: &ClaimFacts, f: &Finding) -> (String, String) {
+    if f.side_a.is_empty() {
+        return ("a".to_string(), "b".to_string());
+    }
+    let c_is_a = match kind {
+        ConflictKind::Denial => c.polarity == "asserted",
+        ConflictKind::Control => c.actor_side == f.side_a,
+        ConflictKind::Numeric | ConflictKind::Date => true,
+    };
+    if c_is_a {
+        (f.side_a.clone(), f.side_b.clone())
+    } else {
+        (f.side_b.clone(), f.side_a.clone())
+    }
 }
 
 #[cfg(test)]

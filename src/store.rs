@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::article::Article;
-use crate::detect::{detect, DetectConfig, DetectOutcome};
+use crate::detect::{DetectOutcome, Detector};
 use crate::extract::{ClaimDraft, Extraction, Pipeline, UNATTRIBUTED};
 use crate::text::fold;
 
@@ -48,51 +48,46 @@ fn claimant_key(pipeline: &Pipeline, c: &ClaimDraft) -> String {
     }
 }
 
-/// Stores one article in its own transaction.
+/// Stores one article in its own transaction: all of it, or nothing.
 pub fn store_article(
-    conn: &mut Connection,
-    pipeline: &Pipeline,
-    actors: &ActorIds,
-    article: &Article,
-    extraction: &Extraction,
-    cfg: &DetectConfig,
-) -> rusqlite::Result<Stored> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let stored = store_in(&tx, pipeline, actors, article, extraction, cfg)?;
-    tx.commit()?;
-    Ok(stored)
-}
-
-/// Stores one article inside the caller's transaction, under a savepoint: on error the
-/// article leaves nothing behind and the transaction can go on with the next one.
-pub fn store_in(
     conn: &Connection,
     pipeline: &Pipeline,
     actors: &ActorIds,
     article: &Article,
     extraction: &Extraction,
-    cfg: &DetectConfig,
+    detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
-    conn.execute_batch("SAVEPOINT article")?;
-    match store_rows(conn, pipeline, actors, article, extraction, cfg) {
-        Ok(stored) => {
-            conn.execute_batch("RELEASE article")?;
-            Ok(stored)
-        }
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO article; RELEASE article");
-            Err(e)
-        }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let stored = store_in(conn, pipeline, actors, article, extraction, detector).and_then(|s| {
+        conn.execute_batch("COMMIT")?;
+        Ok(s)
+    });
+    if stored.is_err() {
+        rollback(conn, detector);
     }
+    stored
 }
 
-fn store_rows(
+/// Rolls back the open transaction, if SQLite has not already done so (it does after a full
+/// disk or an I/O error), and forgets the detector's facts of claims rolled back.
+pub fn rollback(conn: &Connection, detector: &mut Detector) {
+    if !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    detector.forget();
+}
+
+/// Stores one article inside the caller's transaction. On error part of the article may be
+/// written: the caller rolls the whole transaction back and calls `detector.forget()` (a
+/// savepoint per article would do it alone, but costs SQLite a statement journal on every
+/// insert; see `cmd::ingest::Writer` for how a batch recovers).
+pub fn store_in(
     tx: &Connection,
     pipeline: &Pipeline,
     actors: &ActorIds,
     article: &Article,
     extraction: &Extraction,
-    cfg: &DetectConfig,
+    detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
     let hash = article.content_hash();
     if let Some(id) = tx
@@ -224,6 +219,6 @@ fn store_rows(
             claim_ids.push(id);
         }
     }
-    let outcome = detect(tx, &claim_ids, cfg)?;
+    let outcome = detector.detect(tx, &claim_ids)?;
     Ok(Stored::New { article_id, statements: statement_ids.len(), claims: claim_ids.len(), detect: outcome })
 }

@@ -18,8 +18,11 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::sync_channel;
 
 use crate::article::{Article, Skipped};
+use crate::detect::Detector;
 use crate::extract::Extraction;
-use crate::store::{store_in, ActorIds, Stored};
+use crate::extract::Pipeline;
+use crate::store::{rollback, store_article, store_in, ActorIds, Stored};
+use rusqlite::Connection;
 
 /// Articles waiting between reader, extractors and writer: bounds memory, whatever the corpus.
 const QUEUE_DEPTH: usize = 64;
@@ -34,30 +37,90 @@ enum Extracted {
     Skipped(Skipped),
 }
 
-/// The open write transaction of an ingest.
-struct Batch {
-    articles: usize,
-    started: std::time::Instant,
+/// ... or once the articles of the batch hold this many bytes (they are kept until it commits).
+const BATCH_BYTES: usize = 32 << 20;
+
+/// The single writer of an ingest: stores articles in batches, one transaction per batch.
+///
+/// Each article stays atomic without a savepoint of its own: the articles of the open batch
+/// are kept until it commits, and when storing one fails the batch is rolled back and the
+/// articles before the failing one are stored again, each in its own transaction. Summary
+/// figures count only what was committed.
+struct Writer<'a> {
+    conn: &'a Connection,
+    ctx: &'a Ctx,
+    pipeline: &'a Pipeline,
+    actors: &'a ActorIds,
+    detector: Detector,
+    pending: Vec<(Article, Extraction, Stored)>,
+    pending_bytes: usize,
+    started: Option<std::time::Instant>,
 }
 
-impl Batch {
-    fn begin(conn: &rusqlite::Connection, ctx: &Ctx) -> Result<Batch, Fatal> {
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))?;
-        Ok(Batch { articles: 0, started: std::time::Instant::now() })
+impl<'a> Writer<'a> {
+    fn fatal(&self, e: impl std::fmt::Display) -> Fatal {
+        Fatal(format!("{}: {e}", self.ctx.db.display()))
     }
 
-    /// Counts one stored article; commits and opens the next batch when this one is full.
-    fn tick(&mut self, conn: &rusqlite::Connection, ctx: &Ctx) -> Result<(), Fatal> {
-        self.articles += 1;
-        if self.articles >= BATCH_ARTICLES || self.started.elapsed().as_millis() >= BATCH_MILLIS {
-            self.commit(conn, ctx)?;
-            *self = Batch::begin(conn, ctx)?;
+    fn store(&mut self, article: Article, extraction: Extraction, s: &mut Summary) -> Result<(), Fatal> {
+        if self.started.is_none() {
+            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.fatal(e))?;
+            self.started = Some(std::time::Instant::now());
+        }
+        match store_in(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
+            Ok(stored) => {
+                self.pending_bytes += article.body.len();
+                self.pending.push((article, extraction, stored));
+                let full = self.pending.len() >= BATCH_ARTICLES
+                    || self.pending_bytes >= BATCH_BYTES
+                    || self.started.is_some_and(|t| t.elapsed().as_millis() >= BATCH_MILLIS);
+                if full {
+                    self.commit(s)?;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.recover(s)?;
+                Err(self.fatal(format!("storing {}: {e}", article.source)))
+            }
+        }
+    }
+
+    /// Commits the open batch, if any, and counts what it stored.
+    fn commit(&mut self, s: &mut Summary) -> Result<(), Fatal> {
+        if self.started.take().is_none() {
+            return Ok(());
+        }
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            self.started = Some(std::time::Instant::now());
+            self.recover(s)?;
+            return Err(self.fatal(e));
+        }
+        self.pending_bytes = 0;
+        for (_, _, stored) in self.pending.drain(..) {
+            s.record(stored);
         }
         Ok(())
     }
 
-    fn commit(&self, conn: &rusqlite::Connection, ctx: &Ctx) -> Result<(), Fatal> {
-        conn.execute_batch("COMMIT").map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))
+    /// After a failure inside the batch: rolls it back and stores its articles again, each in
+    /// its own transaction, so that what went in before the failure is not lost.
+    fn recover(&mut self, s: &mut Summary) -> Result<(), Fatal> {
+        rollback(self.conn, &mut self.detector);
+        self.started = None;
+        self.pending_bytes = 0;
+        for (article, extraction, _) in std::mem::take(&mut self.pending) {
+            let stored =
+                store_article(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector)
+                    .map_err(|e| self.fatal(format!("storing {}: {e}", article.source)))?;
+            s.record(stored);
+        }
+        Ok(())
+    }
+
+    /// Articles handed to the writer so far, committed or not (for the progress bar).
+    fn seen(&self, s: &Summary) -> usize {
+        s.new + s.already + self.pending.len()
     }
 }
 
@@ -178,7 +241,16 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
 
         let mut pending: BTreeMap<usize, Extracted> = BTreeMap::new();
         let mut next = 0;
-        let mut batch = Batch::begin(&conn, ctx)?;
+        let mut writer = Writer {
+            conn: &conn,
+            ctx,
+            pipeline,
+            actors: &actors,
+            detector: Detector::new(cfg),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            started: None,
+        };
         for (seq, item) in done_rx {
             pending.insert(seq, item);
             while let Some(item) = pending.remove(&next) {
@@ -191,25 +263,17 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
                     Extracted::Article(boxed) => {
                         let (article, extraction) = *boxed;
                         s.bytes += article.body.len();
-                        let stored = match store_in(&conn, pipeline, &actors, &article, &extraction, &cfg) {
-                            Ok(stored) => stored,
-                            Err(e) => {
-                                // What was stored before stays stored; this article left nothing.
-                                let _ = batch.commit(&conn, ctx);
-                                return Err(Fatal(format!("{}: storing {}: {e}", ctx.db.display(), article.source)));
-                            }
-                        };
-                        s.record(stored);
+                        // On error, what was stored before stays stored; this article left nothing.
+                        writer.store(article, extraction, &mut s)?;
                         if let Some(p) = &progress {
-                            p.set_position((s.new + s.already) as u64);
+                            p.set_position(writer.seen(&s) as u64);
                             p.set_message(format!("{:.1} MB", s.bytes as f64 / 1e6));
                         }
-                        batch.tick(&conn, ctx)?;
                     }
                 }
             }
         }
-        batch.commit(&conn, ctx)
+        writer.commit(&mut s)
     })?;
     if let Some(p) = &progress {
         p.finish_and_clear();
