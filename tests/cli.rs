@@ -705,3 +705,49 @@ fn quantities_print_whole_numbers_without_a_decimal() {
         assert!(!bad, "quantity {q:?} prints a whole number with a decimal");
     }
 }
+
+#[test]
+fn an_article_that_fails_midway_leaves_nothing_and_the_articles_before_it_stay() {
+    let t = TestDir::new();
+    t.run(&["claims"]).expect_code(0);
+    // Storing a claim by a saboteur fails, as a full disk would, after the article's
+    // statements and first claims are written.
+    let conn = rusqlite::Connection::open(t.db()).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse_saboteur BEFORE INSERT ON claims WHEN NEW.claimant LIKE '%saboteur%'
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let article = |title: &str, extra: &str| {
+        format!(
+            "---\ntitle: {title}\noutlet: Test Wire\npublished: 2024-12-06\nlang: en\n---\n\
+             Local residents said government forces withdrew from Palmyra on Friday.\n\n\
+             A military source denied that the army had withdrawn from Palmyra.\n\n{extra}\n"
+        )
+    };
+    t.write("in/a.md", article("First", "Rebels said they entered Hama on Thursday."));
+    t.write("in/b.md", article("Second", "A saboteur said that rebels captured Homs on Friday."));
+    t.write("in/c.md", article("Third", "The governor said Homs was calm."));
+    let r = t.run(&["ingest", "in"]);
+    r.expect_code(2).expect_stderr_contains("b.md").expect_stderr_contains("refused by the test");
+    let titles = |t: &TestDir| -> Vec<String> {
+        let conn = rusqlite::Connection::open(t.db()).unwrap();
+        let mut s = conn.prepare("SELECT title FROM articles ORDER BY id").unwrap();
+        s.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert_eq!(titles(&t), ["First"], "{}", r.describe());
+    let orphans = |sql: &str| {
+        let conn = rusqlite::Connection::open(t.db()).unwrap();
+        conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    assert_eq!(orphans("SELECT count(*) FROM statements WHERE article_id NOT IN (SELECT id FROM articles)"), 0);
+    assert_eq!(orphans("SELECT count(*) FROM claims WHERE article_id NOT IN (SELECT id FROM articles)"), 0);
+    assert_eq!(orphans("SELECT count(*) FROM statements"), 3, "the first article whole, nothing of the second");
+
+    let conn = rusqlite::Connection::open(t.db()).unwrap();
+    conn.execute_batch("DROP TRIGGER refuse_saboteur").unwrap();
+    drop(conn);
+    t.run(&["ingest", "in"]).expect_code(0).expect_stderr_contains("2 new, 1 already stored");
+    assert_eq!(titles(&t), ["First", "Second", "Third"]);
+}
