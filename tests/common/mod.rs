@@ -38,8 +38,8 @@ impl TestDir {
 
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimtrack"));
-        cmd.current_dir(self.path()).args(args).env_remove("CLAIMTRACK_DB").env_remove("CLAIMTRACK_LEXICON");
+        let mut cmd = claimtrack(self.path());
+        cmd.args(args);
         cmd.stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
@@ -95,6 +95,52 @@ impl Run {
     }
 }
 
+/// The claimtrack binary, to run in `dir`, without the CLAIMTRACK_* variables of the
+/// environment the tests run in.
+pub fn claimtrack(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimtrack"));
+    cmd.current_dir(dir).env_remove("CLAIMTRACK_DB").env_remove("CLAIMTRACK_LEXICON");
+    cmd
+}
+
+/// One integer from a query (a count, a pragma), panicking with the SQL when it fails.
+pub fn one(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The database is sound, whatever happened to the process that wrote it: integrity and
+/// foreign keys hold, every claim lies in a statement of its own article, every conflict has
+/// at least two claims and points at none that is missing, and so do corroborations.
+/// `context` says which run or step in the messages.
+pub fn assert_sound(conn: &rusqlite::Connection, context: &str) {
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok", "{context}: integrity_check");
+    assert_eq!(one(conn, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "{context}: foreign_key_check");
+    let checks = [
+        (
+            "SELECT count(*) FROM claims c LEFT JOIN statements s ON s.id = c.statement_id
+              WHERE s.id IS NULL OR s.article_id != c.article_id",
+            "claims whose statement is missing or in another article",
+        ),
+        (
+            "SELECT count(*) FROM conflict_claims cc LEFT JOIN claims c ON c.id = cc.claim_id WHERE c.id IS NULL",
+            "conflict_claims pointing at a missing claim",
+        ),
+        (
+            "SELECT count(*) FROM conflicts k
+              WHERE (SELECT count(*) FROM conflict_claims cc WHERE cc.conflict_id = k.id) < 2",
+            "conflicts with fewer than two claims",
+        ),
+        (
+            "SELECT count(*) FROM corroborations r LEFT JOIN claims c ON c.id = r.by_claim_id WHERE c.id IS NULL",
+            "corroborations pointing at a missing claim",
+        ),
+    ];
+    for (sql, what) in checks {
+        assert_eq!(one(conn, sql), 0, "{context}: {what}");
+    }
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
@@ -124,8 +170,8 @@ impl TestDir {
 
     /// Runs claimtrack with extra environment variables (after clearing CLAIMTRACK_*).
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimtrack"));
-        cmd.current_dir(self.path()).args(args).env_remove("CLAIMTRACK_DB").env_remove("CLAIMTRACK_LEXICON");
+        let mut cmd = claimtrack(self.path());
+        cmd.args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -141,7 +187,7 @@ impl TestDir {
 
     /// Rows in a table of the test's database.
     pub fn count(&self, table: &str) -> i64 {
-        self.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        one(&self.conn(), &format!("SELECT count(*) FROM {table}"))
     }
 }
 
