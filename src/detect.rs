@@ -8,9 +8,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::lexicon::EventType;
+
+mod candidates;
 
 /// Default time window: claims whose events are further apart are a later development.
 pub const DEFAULT_WINDOW_HOURS: i64 = 48;
@@ -522,91 +524,6 @@ pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimF
     Ok(out)
 }
 
-/// Claims that could conflict with `c`: a related event type, a place that is one of its
-/// places, an ancestor or a descendant of one, and a date near its date.
-fn candidates(conn: &Connection, c: &ClaimFacts, cfg: &DetectConfig) -> rusqlite::Result<Vec<i64>> {
-    if !c.event.is_checkable() || c.places.is_empty() {
-        return Ok(Vec::new());
-    }
-    let people_count = c.quantity.as_ref().is_some_and(|q| is_people_measure(&q.3));
-    let events: Vec<&str> = if is_control(c.event) {
-        vec!["capture", "entry"]
-    } else if people_count && matches!(c.event, EventType::Strike | EventType::Casualties) {
-        vec!["strike", "casualties"]
-    } else {
-        vec![c.event.name()]
-    };
-    // Countries are left out: a country contains everything in it, too broad to set claims
-    // against each other (see place_relation).
-    let is_country = |p: &ClaimPlace, id: i64| {
-        if id == p.id {
-            p.kind == "country"
-        } else {
-            p.ancestors.last() == Some(&id)
-        }
-    };
-    let mut own: BTreeSet<i64> = BTreeSet::new();
-    let mut up: BTreeSet<i64> = BTreeSet::new();
-    for p in &c.places {
-        if p.kind != "country" {
-            own.insert(p.id);
-        }
-        up.extend(std::iter::once(p.id).chain(p.ancestors.iter().copied()).filter(|&a| !is_country(p, a)));
-    }
-    if up.is_empty() {
-        return Ok(Vec::new());
-    }
-    let span_days = (cfg.window_hours / 24 + 1).max(DATE_CONFLICT_DAYS);
-    let (lo, hi) = match c.date {
-        Some(d) => {
-            ((d - chrono::Duration::days(span_days)).to_string(), (d + chrono::Duration::days(span_days)).to_string())
-        }
-        None => ("0000-01-01".into(), "9999-12-31".into()),
-    };
-    let ev_marks = vec!["?"; events.len()].join(",");
-    let up_marks = vec!["?"; up.len()].join(",");
-    // Every branch is an index range on claim_places(place_id, event_type, event_date): the
-    // claim's places and their ancestors, the places inside its places, and undated claims.
-    let mut branches = vec![format!(
-        "SELECT claim_id FROM claim_places WHERE place_id IN ({up_marks}) AND event_type IN ({ev_marks})
-            AND event_date BETWEEN ? AND ?"
-    )];
-    branches.push(format!(
-        "SELECT claim_id FROM claim_places WHERE place_id IN ({up_marks}) AND event_type IN ({ev_marks}) AND event_date IS NULL"
-    ));
-    if !own.is_empty() {
-        let own_marks = vec!["?"; own.len()].join(",");
-        branches.push(format!(
-            "SELECT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
-              WHERE pa.ancestor_id IN ({own_marks}) AND pa.depth > 0 AND cp.event_type IN ({ev_marks})
-                AND (cp.event_date BETWEEN ? AND ? OR cp.event_date IS NULL)"
-        ));
-    }
-    let sql = format!(
-        "SELECT DISTINCT claim_id FROM ({}) WHERE claim_id != ? ORDER BY 1 DESC LIMIT {MAX_CANDIDATES}",
-        branches.join(" UNION ALL ")
-    );
-    use rusqlite::types::Value;
-    let mut args: Vec<Value> = Vec::new();
-    let push_events = |args: &mut Vec<Value>| args.extend(events.iter().map(|e| Value::Text(e.to_string())));
-    args.extend(up.iter().map(|&i| Value::Integer(i)));
-    push_events(&mut args);
-    args.push(Value::Text(lo.clone()));
-    args.push(Value::Text(hi.clone()));
-    args.extend(up.iter().map(|&i| Value::Integer(i)));
-    push_events(&mut args);
-    if !own.is_empty() {
-        args.extend(own.iter().map(|&i| Value::Integer(i)));
-        push_events(&mut args);
-        args.push(Value::Text(lo));
-        args.push(Value::Text(hi));
-    }
-    args.push(Value::Integer(c.id));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect();
-    ids
-}
-
 /// What a detection pass recorded.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DetectOutcome {
@@ -626,24 +543,43 @@ pub fn detect(conn: &Connection, claim_ids: &[i64], cfg: &DetectConfig) -> rusql
 pub struct Detector {
     cfg: DetectConfig,
     cache: HashMap<i64, ClaimFacts>,
+    slots: candidates::Slots,
+    /// When conflicts are flagged and claims attached: one time for the whole run, so that a
+    /// conflict's history shows as attached only the claims of later runs.
+    now: String,
 }
 
 impl Detector {
     pub fn new(cfg: DetectConfig) -> Detector {
-        Detector { cfg, cache: HashMap::new() }
+        Detector { cfg, cache: HashMap::new(), slots: Default::default(), now: crate::db::now() }
     }
 
-    /// Drops every cached fact. Call it after a rollback: the ids of claims rolled back are
+    /// Drops everything cached. Call it after a rollback: the ids of claims rolled back are
     /// given to the next claims stored.
     pub fn forget(&mut self) {
         self.cache.clear();
+        self.slots.forget();
     }
 
+    /// Call it at the start of each write transaction: what was cached is dropped when
+    /// another process has written to the database since.
+    pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        if self.slots.sync(conn)? {
+            self.cache.clear();
+        }
+        Ok(())
+    }
+
+    /// Compares claims just stored with the claims already there (and with each other).
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
-        for c in load_facts(conn, claim_ids)? {
-            let cands = candidates(conn, &c, &cfg)?;
+        let new = load_facts(conn, claim_ids)?;
+        for c in &new {
+            self.slots.note(c);
+        }
+        for c in new {
+            let cands = self.slots.candidates(conn, &c, &cfg)?;
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             if self.cache.len() + missing.len() > FACTS_CACHE_CLAIMS {
                 self.cache.clear();
@@ -675,7 +611,7 @@ impl Detector {
                     Some(kind) => conflicting.push((kind, other, finding)),
                 }
             }
-            record(conn, &c, &conflicting, &mut out)?;
+            record(conn, &c, &conflicting, &self.now, &mut out)?;
             self.cache.insert(c.id, c);
         }
         Ok(out)
@@ -689,6 +625,7 @@ fn record(
     conn: &Connection,
     c: &ClaimFacts,
     findings: &[(ConflictKind, &ClaimFacts, Finding)],
+    now: &str,
     out: &mut DetectOutcome,
 ) -> rusqlite::Result<()> {
     let mut groups: Vec<(ConflictKind, &'static str)> = Vec::new();
@@ -697,7 +634,6 @@ fn record(
             groups.push((*kind, f.event));
         }
     }
-    let now = crate::db::now();
     for (kind, event) in groups {
         let pairs: Vec<&(ConflictKind, &ClaimFacts, Finding)> =
             findings.iter().filter(|(k, _, f)| *k == kind && f.event == event).collect();

@@ -172,6 +172,10 @@ pub struct Gazetteer {
     by_id: HashMap<i64, usize>,
     names: Vec<Name>,
     name_text: Vec<String>,
+    /// Name index by folded text.
+    name_index: HashMap<String, usize>,
+    /// Capital by country id, worked out once (see `capital_of`).
+    capitals: HashMap<i64, i64>,
     automaton: AhoCorasick,
     /// Name indices by (first char, char count), for fuzzy matching.
     fuzzy: HashMap<(char, usize), Vec<usize>>,
@@ -246,7 +250,39 @@ impl Gazetteer {
                 }
             }
         }
-        Gazetteer { places, by_id, names, name_text, automaton, fuzzy }
+        let mut g = Gazetteer {
+            places,
+            by_id,
+            names,
+            name_text,
+            name_index: index,
+            capitals: HashMap::new(),
+            automaton,
+            fuzzy,
+        };
+        g.capitals = g.find_capitals();
+        g
+    }
+
+    /// Each country's capital: the city of that name in it (data/gazetteer/capitals.tsv),
+    /// else its most populous city.
+    fn find_capitals(&self) -> HashMap<i64, i64> {
+        let named: HashMap<&str, String> =
+            CAPITALS.lines().filter_map(|l| l.split_once('\t')).map(|(code, name)| (code, fold(name))).collect();
+        // Per country: (named as its capital, population, id) of the best city so far.
+        let mut best: HashMap<i64, (bool, i64, i64)> = HashMap::new();
+        for p in self.places.iter().filter(|p| p.kind == "city") {
+            let Some(country) = self.country_of(p.id) else { continue };
+            let capital_name = self.get(country).and_then(|c| c.country.as_deref()).and_then(|iso| named.get(iso));
+            let is_named =
+                capital_name.is_some_and(|n| fold(&p.name) == *n || p.alternates.iter().any(|a| fold(a) == *n));
+            let key = (is_named, p.population, p.id);
+            let e = best.entry(country).or_insert(key);
+            if (key.0, key.1) > (e.0, e.1) {
+                *e = key;
+            }
+        }
+        best.into_iter().map(|(country, (_, _, id))| (country, id)).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -287,22 +323,7 @@ impl Gazetteer {
     /// A country's capital: the city of that name in it (data/gazetteer/capitals.tsv), else
     /// its most populous city.
     pub fn capital_of(&self, country: i64) -> Option<i64> {
-        let iso = self.get(country)?.country.clone()?;
-        let named = CAPITALS
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .find(|(code, _)| *code == iso)
-            .map(|(_, name)| fold(name));
-        let in_country = |p: &&PlaceRecord| p.kind == "city" && self.country_of(p.id) == Some(country);
-        named
-            .and_then(|n| {
-                self.places
-                    .iter()
-                    .filter(in_country)
-                    .find(|p| fold(&p.name) == n || p.alternates.iter().any(|a| fold(a) == n))
-            })
-            .or_else(|| self.places.iter().filter(in_country).max_by_key(|p| p.population))
-            .map(|p| p.id)
+        self.capitals.get(&country).copied()
     }
 
     pub fn admin1_of(&self, id: i64) -> Option<i64> {
@@ -312,7 +333,7 @@ impl Gazetteer {
     /// Places named exactly (any alternate, case and accents ignored) `name`.
     pub fn lookup(&self, name: &str) -> Vec<i64> {
         let f = fold(name.trim());
-        match self.name_text.iter().position(|n| *n == f) {
+        match self.name_index.get(&f).copied() {
             Some(ni) => self.names[ni].places.iter().map(|&pi| self.places[pi].id).collect(),
             None => Vec::new(),
         }

@@ -58,10 +58,12 @@ pub fn store_article(
     detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    let stored = store_in(conn, pipeline, actors, article, extraction, detector).and_then(|s| {
+    let stored = (|| {
+        detector.sync(conn)?;
+        let s = store_in(conn, pipeline, actors, article, extraction, detector)?;
         conn.execute_batch("COMMIT")?;
         Ok(s)
-    });
+    })();
     if stored.is_err() {
         rollback(conn, detector);
     }

@@ -66,6 +66,7 @@ impl<'a> Writer<'a> {
         if self.started.is_none() {
             self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.fatal(e))?;
             self.started = Some(std::time::Instant::now());
+            self.detector.sync(self.conn).map_err(|e| self.fatal(e))?;
         }
         match store_in(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
             Ok(stored) => {

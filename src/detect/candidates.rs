@@ -1,0 +1,252 @@
+//! Finding the claims a new claim could conflict with, at a cost per claim that does not grow
+//! with the database.
+//!
+//! Candidates are read by *slot*: the claims of one event type on one day at one place
+//! (`inside`: at the place or at any place inside it), newest first, at most
+//! `MAX_CANDIDATES` of them. A slot is one bounded range of the index
+//! `claim_places(place_id, event_type, event_date, claim_id)` (with `place_ancestors` for
+//! `inside`), read once and then kept up to date as the ingest stores claims, so a busy
+//! place and day costs one read per ingest instead of one per claim.
+//!
+//! Only the writer changes the database while it holds its transaction; when another
+//! process has committed in between (`PRAGMA data_version`), the slots are read afresh.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection};
+
+use super::{
+    happens_once, is_control, is_people_measure, ClaimFacts, DetectConfig, DATE_CONFLICT_DAYS, MAX_CANDIDATES,
+};
+use crate::lexicon::EventType;
+
+/// Past this many slots the cache starts afresh (at most about 30 MB of claim ids).
+const MAX_SLOTS: usize = 40_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Slot {
+    place: i64,
+    event: EventType,
+    /// None: claims whose event has no date.
+    day: Option<NaiveDate>,
+    /// Claims at the place or inside it; else at the place itself.
+    inside: bool,
+}
+
+#[derive(Default)]
+pub(super) struct Slots {
+    slots: HashMap<Slot, Vec<i64>>,
+    data_version: Option<i64>,
+}
+
+impl Slots {
+    pub(super) fn forget(&mut self) {
+        self.slots.clear();
+    }
+
+    /// Drops the slots when another connection has committed since the last look; says
+    /// whether it did.
+    pub(super) fn sync(&mut self, conn: &Connection) -> rusqlite::Result<bool> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let changed = self.data_version != Some(version);
+        if changed {
+            self.slots.clear();
+            self.data_version = Some(version);
+        }
+        Ok(changed)
+    }
+
+    /// Adds a claim just stored to the slots already read: it is the newest of each (a slot
+    /// read after it was stored holds it already).
+    pub(super) fn note(&mut self, c: &ClaimFacts) {
+        for p in &c.places {
+            let at = Slot { place: p.id, event: c.event, day: c.date, inside: false };
+            self.push(at, c.id);
+            for &a in std::iter::once(&p.id).chain(&p.ancestors) {
+                self.push(Slot { place: a, event: c.event, day: c.date, inside: true }, c.id);
+            }
+        }
+    }
+
+    fn push(&mut self, slot: Slot, id: i64) {
+        if let Some(ids) = self.slots.get_mut(&slot) {
+            if ids.first().is_none_or(|&newest| id > newest) {
+                ids.insert(0, id);
+                ids.truncate(MAX_CANDIDATES);
+            }
+        }
+    }
+
+    fn ids(&mut self, conn: &Connection, slot: Slot) -> rusqlite::Result<&[i64]> {
+        if !self.slots.contains_key(&slot) {
+            if self.slots.len() >= MAX_SLOTS {
+                self.slots.clear();
+            }
+            let ids = read_slot(conn, slot)?;
+            self.slots.insert(slot, ids);
+        }
+        Ok(&self.slots[&slot])
+    }
+
+    /// Claims that could conflict with `c`: a related event type, at one of its places, an
+    /// ancestor or a place inside one, on a day within the window, nearest days first (the
+    /// same day, then one day off, ...), then undated claims, then, for events that happen
+    /// once, other days at the same place (date conflicts). At most `MAX_CANDIDATES`.
+    pub(super) fn candidates(
+        &mut self,
+        conn: &Connection,
+        c: &ClaimFacts,
+        cfg: &DetectConfig,
+    ) -> rusqlite::Result<Vec<i64>> {
+        if !c.event.is_checkable() || c.places.is_empty() {
+            return Ok(Vec::new());
+        }
+        let people_count = c.quantity.as_ref().is_some_and(|q| is_people_measure(&q.3));
+        let events: &[EventType] = if is_control(c.event) {
+            &[EventType::Capture, EventType::Entry]
+        } else if people_count && matches!(c.event, EventType::Strike | EventType::Casualties) {
+            &[EventType::Strike, EventType::Casualties]
+        } else {
+            std::slice::from_ref(&c.event)
+        };
+        // Countries are left out: a country contains everything in it, too broad to set
+        // claims against each other (see place_relation).
+        let mut own: Vec<i64> = Vec::new();
+        let mut around: Vec<i64> = Vec::new();
+        for p in &c.places {
+            if p.kind != "country" && !own.contains(&p.id) {
+                own.push(p.id);
+            }
+            let country = p.ancestors.last().copied();
+            for &a in p.ancestors.iter().filter(|&&a| Some(a) != country) {
+                if !around.contains(&a) {
+                    around.push(a);
+                }
+            }
+        }
+        around.retain(|a| !own.contains(a));
+        let Some(day) = c.date else {
+            return undated_candidates(conn, c, events, &own, &around);
+        };
+
+        let mut found = Found::new(c.id);
+        let window_days = (cfg.window_hours / 24).max(0);
+        let mut days = vec![Some(day)];
+        for off in 1..=window_days {
+            days.push(Some(day + Duration::days(off)));
+            days.push(Some(day - Duration::days(off)));
+        }
+        days.push(None);
+        for d in days {
+            for &event in events {
+                for &place in &own {
+                    found.extend(self.ids(conn, Slot { place, event, day: d, inside: true })?);
+                }
+                for &place in &around {
+                    found.extend(self.ids(conn, Slot { place, event, day: d, inside: false })?);
+                }
+                if found.full() {
+                    return Ok(found.ids);
+                }
+            }
+        }
+        let dated = matches!(c.date_source.as_str(), "explicit" | "relative") && c.date_precision == "day";
+        if happens_once(c.event) && c.polarity == "asserted" && dated {
+            for off in window_days + 1..=DATE_CONFLICT_DAYS {
+                for d in [day + Duration::days(off), day - Duration::days(off)] {
+                    for &place in &own {
+                        found.extend(self.ids(conn, Slot { place, event: c.event, day: Some(d), inside: false })?);
+                    }
+                }
+                if found.full() {
+                    break;
+                }
+            }
+        }
+        Ok(found.ids)
+    }
+}
+
+/// Candidate ids in the order found, without repeats, without the claim itself.
+struct Found {
+    me: i64,
+    ids: Vec<i64>,
+    seen: HashSet<i64>,
+}
+
+impl Found {
+    fn new(me: i64) -> Found {
+        Found { me, ids: Vec::new(), seen: HashSet::new() }
+    }
+
+    fn extend(&mut self, ids: &[i64]) {
+        for &id in ids {
+            if self.full() {
+                return;
+            }
+            if id != self.me && self.seen.insert(id) {
+                self.ids.push(id);
+            }
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.ids.len() >= MAX_CANDIDATES
+    }
+}
+
+// The limit is written into the SQL, not bound: SQLite re-plans a statement whenever a
+// parameter used in LIMIT is bound again, which cost a fifth of the ingest.
+fn read_slot(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
+    let event = s.event.name();
+    let date = if s.day.is_some() { "= ?3" } else { "IS NULL" };
+    let sql = if s.inside {
+        format!(
+            "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
+              WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 AND cp.event_date {date}
+              ORDER BY cp.claim_id DESC LIMIT {MAX_CANDIDATES}"
+        )
+    } else {
+        format!(
+            "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 AND event_date {date}
+              ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = match s.day {
+        Some(day) => stmt.query_map(params![s.place, event, day.to_string()], |r| r.get(0))?.collect(),
+        None => stmt.query_map(params![s.place, event], |r| r.get(0))?.collect(),
+    };
+    ids
+}
+
+/// A claim without a date is compared with claims of any date at its places (the newest),
+/// read straight from the index: such claims are few.
+fn undated_candidates(
+    conn: &Connection,
+    c: &ClaimFacts,
+    events: &[EventType],
+    own: &[i64],
+    around: &[i64],
+) -> rusqlite::Result<Vec<i64>> {
+    let mut found = Found::new(c.id);
+    let inside = format!(
+        "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
+          WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 ORDER BY cp.claim_id DESC LIMIT {MAX_CANDIDATES}"
+    );
+    let at = format!(
+        "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
+    );
+    for &event in events {
+        for (sql, places) in [(&inside, own), (&at, around)] {
+            let mut stmt = conn.prepare_cached(sql)?;
+            for &place in places {
+                let ids: Vec<i64> =
+                    stmt.query_map(params![place, event.name()], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                found.extend(&ids);
+            }
+        }
+    }
+    Ok(found.ids)
+}
