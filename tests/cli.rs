@@ -751,3 +751,23 @@ fn an_article_that_fails_midway_leaves_nothing_and_the_articles_before_it_stay()
     t.run(&["ingest", "in"]).expect_code(0).expect_stderr_contains("2 new, 1 already stored");
     assert_eq!(titles(&t), ["First", "Second", "Third"]);
 }
+
+#[test]
+fn conflicts_lists_the_newest_first_and_says_when_the_list_is_cut() {
+    let t = TestDir::new();
+    let dirs = ["06-control-hama", "07-numeric-casualties-idlib"];
+    for d in dirs {
+        t.run(&["ingest", &format!("{}/fixtures/scenarios/{d}", env!("CARGO_MANIFEST_DIR"))]).expect_code(0);
+    }
+    let all = t.run(&["conflicts", "--limit", "0", "--format", "json"]);
+    all.expect_code(0);
+    assert!(!all.stderr().contains("--limit"), "nothing was cut: {}", all.describe());
+    let ids: Vec<i64> = array(&all.json(), "conflicts").iter().map(|k| k["id"].as_i64().unwrap()).collect();
+    assert!(ids.len() >= 2, "{}", all.describe());
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    let one = t.run(&["conflicts", "--limit", "1", "--format", "json"]);
+    one.expect_code(0);
+    let listed: Vec<i64> = array(&one.json(), "conflicts").iter().map(|k| k["id"].as_i64().unwrap()).collect();
+    assert_eq!(listed, [ids[0]]);
+    one.expect_stderr_contains(&format!("the 1 newest of {} conflicts", ids.len()));
+}

@@ -20,6 +20,10 @@ pub struct ConflictsArgs {
     pub event: Option<String>,
     #[arg(long, value_parser = ["denial", "control", "numeric", "date"])]
     pub kind: Option<String>,
+    /// At most this many conflicts, the newest first; 0 lists them all. When the list is
+    /// cut, stderr says how many there are.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -64,10 +68,18 @@ pub fn list(ctx: &Ctx, a: ConflictsArgs) -> Result<Done, Fatal> {
     }
     let filter =
         ConflictFilter { status: a.status, place: a.place, event: a.event, kind: a.kind, articles: Vec::new() };
-    let list = query::conflicts(&conn, &filter)?;
+    let ids = query::conflict_ids(&conn, &filter)?;
+    let shown = if a.limit == 0 { ids.len() } else { a.limit.min(ids.len()) };
+    let mut list = Vec::with_capacity(shown);
+    for &id in ids.iter().rev().take(shown) {
+        list.extend(query::conflict(&conn, id)?);
+    }
     let mut out = crate::cmd::stdout();
     render::conflict_list(&list, a.format, &mut out)?;
     crate::cmd::finish(out)?;
+    if shown < ids.len() {
+        eprintln!("claimtrack: the {shown} newest of {} conflicts; --limit 0 lists them all", ids.len());
+    }
     Ok(Done::Ok)
 }
 
