@@ -2225,13 +2225,20 @@ fn run() -> Res<()> {
         };
         t.rows.push([measure, secs(d), "< 100 ms at 1M claims".into(), verdict.into()]);
     };
-    latency(&mut t, "query::conflicts (all)".into(), q.list);
+    // `claimtrack conflicts` lists the newest 100 by default; every conflict's full view is
+    // what `--limit 0` costs, shown for reference.
+    t.rows.push([
+        format!("query::conflicts, all {} (--limit 0)", q.conflicts),
+        secs(q.list),
+        "(reference)".into(),
+        String::new(),
+    ]);
     for (label, id, size, d) in &q.one {
         latency(&mut t, format!("query::conflict #{id} ({label}, {size} claims)"), *d);
     }
     match (q.bin_list, q.bin_one) {
         (Some(list), one) => {
-            latency(&mut t, "claimtrack conflicts --format json".into(), list);
+            latency(&mut t, "claimtrack conflicts --format json (newest 100)".into(), list);
             if let Some((id, d)) = one {
                 latency(&mut t, format!("claimtrack conflict {id} --format json"), d);
             }
