@@ -145,6 +145,7 @@ struct AttributionSection {
     according: Vec<String>,
     relay_active: Vec<String>,
     relay_passive: Vec<String>,
+    relay_link: Vec<String>,
     unattributed: Vec<String>,
     complementizer: Vec<String>,
     infinitive_markers: Vec<String>,
@@ -231,6 +232,9 @@ pub enum Cue {
     According,
     RelayActive,
     RelayPassive,
+    /// "quoted a source *as* saying", "a cité une source *qui* a affirmé": joins the quoted
+    /// source to its verb; not part of the source's name.
+    RelayLink,
     Unattributed,
     Complementizer,
     Infinitive,
@@ -442,6 +446,7 @@ impl LangFile {
         a.according.extend(oa.according);
         a.relay_active.extend(oa.relay_active);
         a.relay_passive.extend(oa.relay_passive);
+        a.relay_link.extend(oa.relay_link);
         a.unattributed.extend(oa.unattributed);
         a.complementizer.extend(oa.complementizer);
         a.infinitive_markers.extend(oa.infinitive_markers);
@@ -530,6 +535,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.according, Cue::According),
         (&a.relay_active, Cue::RelayActive),
         (&a.relay_passive, Cue::RelayPassive),
+        (&a.relay_link, Cue::RelayLink),
         (&a.unattributed, Cue::Unattributed),
         (&a.complementizer, Cue::Complementizer),
         (&a.infinitive_markers, Cue::Infinitive),

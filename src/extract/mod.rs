@@ -666,7 +666,16 @@ impl Pipeline {
                     .iter()
                     .find(|h| h.start > v.end && matches!(h.tag, Cue::Say | Cue::Complementizer | Cue::DenialVerb))
                     .map_or(n, |h| h.start);
-                let (c_start, c_end) = orig(v.end, next_verb);
+                // "quoted a military source as saying": the link word ends the source.
+                let mut verb_start = next_verb;
+                while let Some(aux) = cues.iter().find(|h| h.end == verb_start && *h.tag == Cue::Auxiliary) {
+                    verb_start = aux.start;
+                }
+                let source_end = cues
+                    .iter()
+                    .find(|h| *h.tag == Cue::RelayLink && h.start > v.end && h.end == verb_start)
+                    .map_or(next_verb, |h| h.start);
+                let (c_start, c_end) = orig(v.end, source_end);
                 if c_end > c_start {
                     relayed_by = Some(claimant);
                     relay_actor = claimant_actor;

@@ -116,3 +116,30 @@ fn bullets_inherit_the_announcement() {
     assert_eq!(bullets.len(), 2);
     assert!(bullets.iter().all(|c| c.source.side == "opposition"));
 }
+
+#[test]
+fn a_quoted_source_ends_before_the_word_that_links_it_to_its_verb() {
+    let p = pipeline();
+    for (body, lang, claimant, relay) in [
+        (
+            "State news agency SANA quoted a military source as saying that reports of a withdrawal from Homs were baseless.",
+            Lang::En,
+            "a military source",
+            "State news agency SANA",
+        ),
+        ("Syrian television quoted an officer who said troops had withdrawn from Hama.", Lang::En, "an officer", "Syrian television"),
+        (
+            "L'agence SANA a cité une source militaire qui a affirmé que les informations sur un retrait de Homs étaient sans fondement.",
+            Lang::Fr,
+            "une source militaire",
+            "L'agence SANA",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.relayed_by.as_deref(), Some(relay), "{body}");
+        assert_eq!(c.event, EventType::Withdrawal, "{body}");
+    }
+}
