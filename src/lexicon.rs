@@ -146,6 +146,7 @@ struct AttributionSection {
     relay_active: Vec<String>,
     relay_passive: Vec<String>,
     relay_link: Vec<String>,
+    not_a_speaker: Vec<String>,
     unattributed: Vec<String>,
     complementizer: Vec<String>,
     infinitive_markers: Vec<String>,
@@ -235,6 +236,8 @@ pub enum Cue {
     /// "quoted a source *as* saying", "a cité une source *qui* a affirmé": joins the quoted
     /// source to its verb; not part of the source's name.
     RelayLink,
+    /// "these events", "les chiffres": a subject that cannot speak, whatever its verb.
+    NotASpeaker,
     Unattributed,
     Complementizer,
     Infinitive,
@@ -447,6 +450,7 @@ impl LangFile {
         a.relay_active.extend(oa.relay_active);
         a.relay_passive.extend(oa.relay_passive);
         a.relay_link.extend(oa.relay_link);
+        a.not_a_speaker.extend(oa.not_a_speaker);
         a.unattributed.extend(oa.unattributed);
         a.complementizer.extend(oa.complementizer);
         a.infinitive_markers.extend(oa.infinitive_markers);
@@ -536,6 +540,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.relay_active, Cue::RelayActive),
         (&a.relay_passive, Cue::RelayPassive),
         (&a.relay_link, Cue::RelayLink),
+        (&a.not_a_speaker, Cue::NotASpeaker),
         (&a.unattributed, Cue::Unattributed),
         (&a.complementizer, Cue::Complementizer),
         (&a.infinitive_markers, Cue::Infinitive),

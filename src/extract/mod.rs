@@ -651,7 +651,11 @@ impl Pipeline {
                     };
                 }
             }
-            if subject_words.is_empty() {
+            // "Ces événements témoignent de ...", "The figures show ...": things do not speak;
+            // the sentence is the outlet's own.
+            let thing_subject = subject_actors.is_empty()
+                && cues.iter().any(|h| *h.tag == Cue::NotASpeaker && h.end <= subj_end && h.start + 3 >= subj_end);
+            if subject_words.is_empty() || thing_subject {
                 return self.outlet_voice(article, n);
             }
 

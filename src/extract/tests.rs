@@ -143,3 +143,18 @@ fn a_quoted_source_ends_before_the_word_that_links_it_to_its_verb() {
         assert_eq!(c.event, EventType::Withdrawal, "{body}");
     }
 }
+
+#[test]
+fn things_do_not_speak_the_outlet_does() {
+    let p = pipeline();
+    for (body, lang) in [
+        ("Ces événements témoignent de la persistance de la résistance populaire dans la province de Deraa.", Lang::Fr),
+        ("These developments show that the army has lost ground around Hama.", Lang::En),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert!(x.claims.iter().all(|c| c.source.claimant == "Test Outlet"), "{body}: {:#?}", x.claims);
+    }
+    // A speaker is still a speaker.
+    let x = p.extract(&article("The governor said that the army had withdrawn from Hama.", Lang::En));
+    assert_eq!(x.claims[0].source.claimant, "The governor");
+}
