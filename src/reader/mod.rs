@@ -202,8 +202,14 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => {
             let s = e.to_string();
-            match s.find(" (os error") {
+            let s = match s.find(" (os error") {
                 Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+                None => s,
+            };
+            // The OS capitalises its messages ("Too many levels of symbolic links").
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
                 None => s,
             }
         }
