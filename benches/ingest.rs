@@ -32,7 +32,7 @@
 //!    article goes first so foreign keys hold. Only the inserts and the commit are timed.
 //!    ingest/floor is how much the pipeline costs over merely storing what it stores. A
 //!    second floor also stores the article bodies, which ingest stores too.
-//! 4. **Detection alone as claims grow**: `detect::detect` re-run over every claim, one call
+//! 4. **Detection alone as claims grow**: `Detector::detect` re-run over every claim, one call
 //!    per article as ingest makes it, inside a transaction rolled back at the end, on the
 //!    database of N articles and on one of F×N (default 10×; the F×N corpus is the first
 //!    one plus (F-1)×N more articles, ingested afresh, which also shows whether ingest
@@ -55,7 +55,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate, Weekday};
 use claimtrack::cli::Ctx;
 use claimtrack::cmd::ingest::{run_ingest, IngestArgs, Summary};
-use claimtrack::detect::{detect, DetectConfig, DetectOutcome, DEFAULT_WINDOW_HOURS};
+use claimtrack::detect::{DetectConfig, DetectOutcome, Detector, DEFAULT_WINDOW_HOURS};
 use claimtrack::extract::Pipeline;
 use claimtrack::gazetteer::{parse_places_tsv, Gazetteer};
 use claimtrack::lexicon::Lexicon;
@@ -1800,8 +1800,10 @@ fn measure_detect(db: &Path) -> Res<DetectRun> {
     conn.execute_batch("BEGIN").map_err(sq)?;
     reset_peak();
     let started = Instant::now();
+    // One detector for the run, as an ingest keeps one (its caches of claim facts and slots).
+    let mut detector = Detector::new(cfg);
     for ids in &groups {
-        let o = detect(&conn, ids, &cfg).map_err(sq)?;
+        let o = detector.detect(&conn, ids).map_err(sq)?;
         outcome.conflicts_created += o.conflicts_created;
         outcome.claims_attached += o.claims_attached;
         outcome.corroborations += o.corroborations;
@@ -2175,7 +2177,7 @@ fn run() -> Res<()> {
         }
     }
 
-    t.section("detection alone: detect() re-run over every claim, one call per article, rolled back");
+    t.section("detection alone: Detector::detect re-run over every claim, one call per article, rolled back");
     let det_row = |t: &mut Table, label: &str, d: &DetectRun| {
         t.row(
             format!("detection, {label} ({} claims)", thousands(d.claims as i64)),

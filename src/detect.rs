@@ -252,13 +252,22 @@ fn level(p: &ClaimPlace) -> &'static str {
     }
 }
 
+/// Whether the events are close enough in time to be one event (an unknown date is assumed
+/// to overlap).
+fn within_window(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> bool {
+    match (a.date, b.date) {
+        (Some(da), Some(db)) => (da - db).num_hours().abs() <= window_hours,
+        _ => true,
+    }
+}
+
 /// Whether the events' times overlap, in words; Err(reason) when they are too far apart.
 pub fn time_relation(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Result<String, String> {
     match (a.date, b.date) {
         (Some(da), Some(db)) => {
             let hours = (da - db).num_hours().abs();
             let how = |c: &ClaimFacts| if c.date_source == "publication" { " (publication date)" } else { "" };
-            if hours <= window_hours {
+            if within_window(a, b, window_hours) {
                 Ok(format!(
                     "dates {da}{} and {db}{} are {hours} h apart, within the {window_hours} h window",
                     how(a),
@@ -312,6 +321,12 @@ fn who(c: &ClaimFacts) -> String {
 
 /// The rule of claims-spec §5 applied to one pair. `None`: nothing to record.
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
+    judge_with(a, b, cfg, true)
+}
+
+/// `judge`, with `agreements` false when an agreement would not be recorded anyway: then
+/// none is put into words (wording is most of the cost of comparing two claims).
+fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool) -> Option<Finding> {
     if a.id == b.id || same_claimant(a, b) {
         return None;
     }
@@ -362,8 +377,11 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
         }
     }
 
-    let time = time_relation(a, b, cfg.window_hours).ok()?;
-    let places = link.describe();
+    if !within_window(a, b, cfg.window_hours) {
+        return None;
+    }
+    let time = || time_relation(a, b, cfg.window_hours).unwrap_or_default();
+    let places = || link.describe();
 
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
         let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
@@ -373,10 +391,12 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             side_a: "asserted".into(),
             side_b: "denied".into(),
             reason: format!(
-                "denial: {} asserts the {}, {} denies it; {places}; {time}",
+                "denial: {} asserts the {}, {} denies it; {}; {}",
                 who(asserting),
                 a.event.name(),
-                who(denying)
+                who(denying),
+                places(),
+                time()
             ),
         });
     }
@@ -395,11 +415,13 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             side_a: a.actor_side.clone(),
             side_b: b.actor_side.clone(),
             reason: format!(
-                "control: {} gives the place to the {} side, {} to the {} side; {places}; {time}",
+                "control: {} gives the place to the {} side, {} to the {} side; {}; {}",
                 who(a),
                 a.actor_side,
                 who(b),
-                b.actor_side
+                b.actor_side,
+                places(),
+                time()
             ),
         });
     }
@@ -416,22 +438,30 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
                         side_a: side_a.into(),
                         side_b: side_b.into(),
                         reason: format!(
-                            "numeric: {am}: {} says {ra} {au}, {} says {rb} {bu}; the ranges do not overlap even with {}% tolerance; {places}; {time}",
+                            "numeric: {am}: {} says {ra} {au}, {} says {rb} {bu}; the ranges do not overlap even with {}% tolerance; {}; {}",
                             who(a),
                             who(b),
-                            (NUMERIC_TOLERANCE * 100.0) as i64
+                            (NUMERIC_TOLERANCE * 100.0) as i64,
+                            places(),
+                            time()
                         ),
                     });
+                }
+                if !agreements {
+                    return None;
                 }
                 return Some(Finding {
                     event: a.event.name(),
                     kind: None,
                     side_a: String::new(),
                     side_b: String::new(),
-                    reason: format!("agrees on {am} (ranges overlap); {places}; {time}"),
+                    reason: format!("agrees on {am} (ranges overlap); {}; {}", places(), time()),
                 });
             }
         }
+    }
+    if !agreements {
+        return None;
     }
     if a.event == b.event && sides_compatible(&a.actor_side, &b.actor_side) {
         return Some(Finding {
@@ -439,7 +469,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             kind: None,
             side_a: String::new(),
             side_b: String::new(),
-            reason: format!("agrees: both assert the {}; {places}; {time}", a.event.name()),
+            reason: format!("agrees: both assert the {}; {}; {}", a.event.name(), places(), time()),
         });
     }
     if is_control(a.event) && is_control(b.event) && a.actor_side == b.actor_side {
@@ -448,7 +478,7 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
             kind: None,
             side_a: String::new(),
             side_b: String::new(),
-            reason: format!("agrees: both put the place in {} hands; {places}; {time}", a.actor_side),
+            reason: format!("agrees: both put the place in {} hands; {}; {}", a.actor_side, places(), time()),
         });
     }
     None
@@ -592,14 +622,11 @@ impl Detector {
             let mut conflicting: Vec<(ConflictKind, &ClaimFacts, Finding)> = Vec::new();
             for id in cands {
                 let Some(other) = self.cache.get(&id) else { continue };
-                let Some(finding) = judge(&c, other, &cfg) else { continue };
+                let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
+                    && !corroborating.contains(&other.claimant_key.as_str());
+                let Some(finding) = judge_with(&c, other, &cfg, agreement_wanted) else { continue };
                 match finding.kind {
                     None => {
-                        if corroborating.len() >= MAX_CORROBORATING_CLAIMANTS
-                            || corroborating.contains(&other.claimant_key.as_str())
-                        {
-                            continue;
-                        }
                         corroborating.push(&other.claimant_key);
                         let n = conn
                             .prepare_cached(
