@@ -221,8 +221,9 @@ fn read_slot(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
     ids
 }
 
-/// A claim without a date is compared with claims of any date at its places (the newest),
-/// read straight from the index: such claims are few.
+/// A claim without a date is compared with claims of any date at its places, read straight
+/// from the index in its order (latest event dates first at a place; inside a place, the
+/// first found), so each lookup stops after `MAX_CANDIDATES` rows however many there are.
 fn undated_candidates(
     conn: &Connection,
     c: &ClaimFacts,
@@ -233,10 +234,11 @@ fn undated_candidates(
     let mut found = Found::new(c.id);
     let inside = format!(
         "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
-          WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 ORDER BY cp.claim_id DESC LIMIT {MAX_CANDIDATES}"
+          WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 LIMIT {MAX_CANDIDATES}"
     );
     let at = format!(
-        "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
+        "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2
+          ORDER BY event_date DESC LIMIT {MAX_CANDIDATES}"
     );
     for &event in events {
         for (sql, places) in [(&inside, own), (&at, around)] {

@@ -296,10 +296,12 @@ impl Pipeline {
                 .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
                 .collect::<Vec<_>>();
             // Actors right after "loyal to" / "fidèles à", or before "-backed", qualify someone else.
+            // Only the next word is folded: folding the rest of the sentence for every actor
+            // made long sentences quadratic.
             let qualifies = |m: &&ActorMention| {
-                let rest = crate::text::fold(s.get(m.end..).unwrap_or(""));
+                let rest = s.get(m.end..).unwrap_or("");
                 let next = rest.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
-                lex.not_an_actor_after.contains(next)
+                lex.not_an_actor_after.contains(crate::text::fold(next).as_str())
             };
             let named: Vec<&ActorMention> = named
                 .into_iter()
