@@ -158,3 +158,17 @@ fn things_do_not_speak_the_outlet_does() {
     let x = p.extract(&article("The governor said that the army had withdrawn from Hama.", Lang::En));
     assert_eq!(x.claims[0].source.claimant, "The governor");
 }
+
+#[test]
+fn nouns_that_look_like_deployment_verbs_are_not_deployments() {
+    let p = pipeline();
+    for body in [
+        "Reuters said in a dispatch that the army had shelled Hama.",
+        "The rebels said they reached the police station in Homs.",
+    ] {
+        let x = p.extract(&article(body, Lang::En));
+        assert!(x.claims.iter().all(|c| c.event != EventType::Deployment), "{body}: {:#?}", x.claims);
+    }
+    let x = p.extract(&article("The army said it dispatched reinforcements to Hama.", Lang::En));
+    assert_eq!(x.claims[0].event, EventType::Deployment);
+}
