@@ -391,10 +391,13 @@ impl Gazetteer {
 
         // Fuzzy: capitalised unknown words right after a place preposition or a place.
         let mut covered_tokens = vec![false; tokens.len()];
+        // place_ends[t]: a place ends just before token t.
+        let mut place_ends = vec![false; tokens.len() + 1];
         for r in &raws {
             for c in covered_tokens.iter_mut().take(r.t1).skip(r.t0) {
                 *c = true;
             }
+            place_ends[r.t1] = true;
         }
         for i in 0..tokens.len() {
             if covered_tokens[i] || i == 0 {
@@ -412,45 +415,74 @@ impl Gazetteer {
                 continue;
             }
             let prev = &text[tokens[i - 1].start..tokens[i - 1].end];
-            let after_place = raws.iter().any(|r| r.t1 == i || (r.t1 + 1 == i && (prev == "et" || prev == "and")));
+            let after_place = place_ends[i] || (place_ends[i - 1] && (prev == "et" || prev == "and"));
             if !(lex.place_prepositions.contains(prev) || after_place) {
                 continue;
             }
             if let Some((ni, score)) = self.fuzzy_best(word) {
                 raws.push(Raw { t0: i, t1: i + 1, name: ni, fuzzy: Some(score) });
+                covered_tokens[i] = true;
+                place_ends[i + 1] = true;
             }
         }
         raws.sort_by_key(|r| r.t0);
 
+        // Cues indexed by token, so that each place looks its cues up in constant time (a
+        // scan of every cue for every place made long sentences quadratic).
         let cues = lex.places.find_all(text, tokens);
+        let n = tokens.len();
+        // The cue ending at token t (the last found, if several), and the nearest cue end at
+        // or before t.
+        let mut cue_ending: Vec<Option<PlaceCue>> = vec![None; n + 1];
+        let mut cues_starting: Vec<Vec<PlaceCue>> = vec![Vec::new(); n + 1];
+        let mut refusal_ends = vec![false; n + 1];
+        for c in &cues {
+            if *c.tag == PlaceCue::NotAPlaceBefore {
+                refusal_ends[c.end] = true;
+            }
+            cue_ending[c.end] = Some(*c.tag);
+            cues_starting[c.start].push(*c.tag);
+        }
+        let mut last_cue_end: Vec<Option<usize>> = vec![None; n + 1];
+        let mut determiners_from = vec![0; n + 1];
+        for t in 0..=n {
+            last_cue_end[t] =
+                if cue_ending[t].is_some() { Some(t) } else { t.checked_sub(1).and_then(|p| last_cue_end[p]) };
+            // The first token of the run of determiners that ends just before token t.
+            let is_det = |i: usize| {
+                matches!(&text[tokens[i].start..tokens[i].end], "l" | "la" | "le" | "les" | "the" | "de" | "du")
+            };
+            determiners_from[t] = if t > 0 && is_det(t - 1) { determiners_from[t - 1] } else { t };
+        }
+        // list_start[ri]: where the list holding place ri starts (see below).
+        let mut list_start: Vec<usize> = Vec::with_capacity(raws.len());
+        let mut raw_covering: Vec<Option<usize>> = vec![None; n];
         let mut out = Vec::new();
         for (ri, r) in raws.iter().enumerate() {
-            // Walk back over list connectors and earlier places to the cue that governs a list.
+            // Walk back over list connectors and earlier places to the cue that governs a
+            // list; an earlier place's own walk is reused, so a long list costs one pass.
             let mut k = r.t0;
             while k > 0 {
                 let w = &text[tokens[k - 1].start..tokens[k - 1].end];
-                let in_prev_place = raws[..ri].iter().any(|p| p.t0 < k && k - 1 < p.t1);
-                if in_prev_place || is_connector(w) {
+                if let Some(p) = raw_covering[k - 1] {
+                    k = list_start[p];
+                    break;
+                } else if is_connector(w) {
                     k -= 1;
                 } else {
                     break;
                 }
             }
-            let before = cues
-                .iter()
-                .filter(|c| c.end >= k && c.end <= r.t0 && c.start < r.t0)
-                .max_by_key(|c| c.end)
-                .map(|c| *c.tag);
-            let after = cues.iter().find(|c| c.start == r.t1 && *c.tag != PlaceCue::NotAPlaceAfter).map(|c| *c.tag);
-            if cues.iter().any(|c| c.start == r.t1 && *c.tag == PlaceCue::NotAPlaceAfter) {
+            list_start.push(k);
+            for slot in raw_covering.iter_mut().take(r.t1).skip(r.t0) {
+                slot.get_or_insert(ri);
+            }
+            let before = last_cue_end[r.t0].filter(|&e| e >= k).and_then(|e| cue_ending[e]);
+            let after = cues_starting[r.t1].iter().copied().find(|&t| t != PlaceCue::NotAPlaceAfter);
+            if cues_starting[r.t1].contains(&PlaceCue::NotAPlaceAfter) {
                 continue;
             }
-            let determiner_gap = |end: usize| {
-                (end..r.t0).all(|i| {
-                    matches!(&text[tokens[i].start..tokens[i].end], "l" | "la" | "le" | "les" | "the" | "de" | "du")
-                })
-            };
-            if cues.iter().any(|c| *c.tag == PlaceCue::NotAPlaceBefore && c.end <= r.t0 && determiner_gap(c.end)) {
+            if (determiners_from[r.t0]..=r.t0).any(|e| refusal_ends[e]) {
                 continue;
             }
             let admin1_cue =

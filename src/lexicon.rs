@@ -198,6 +198,7 @@ struct PlacesSection {
     this_city: Vec<String>,
     capital: Vec<String>,
     not_a_place_after: Vec<String>,
+    not_a_place_before: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -488,6 +489,7 @@ impl LangFile {
         pl.this_city.extend(o.places.this_city);
         pl.capital.extend(o.places.capital);
         pl.not_a_place_after.extend(o.places.not_a_place_after);
+        pl.not_a_place_before.extend(o.places.not_a_place_before);
         self.time.months.extend(o.time.months);
         self.time.weekdays.extend(o.time.weekdays);
         self.time.relative_days.extend(o.time.relative_days);
@@ -581,7 +583,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&pl.this_city, PlaceCue::ThisCity),
         (&pl.capital, PlaceCue::Capital),
         (&pl.not_a_place_after, PlaceCue::NotAPlaceAfter),
-        (&f.attribution.allegiance, PlaceCue::NotAPlaceBefore),
+        (&pl.not_a_place_before, PlaceCue::NotAPlaceBefore),
     ] {
         add_all(&mut places, entries, cue, file)?;
     }

@@ -253,6 +253,14 @@ impl Pipeline {
             }
         }
 
+        let mut allegiance_ends: Vec<usize> = cues
+            .iter()
+            .filter(|h| *h.tag == Cue::Allegiance && h.end >= 1 && h.end <= tokens.len())
+            .map(|h| folded.original_end(tokens[h.end - 1].end, s))
+            .collect();
+        allegiance_ends.sort_unstable();
+        // Spans that are places, not actors ("Damascus" the government or the city).
+        let place_spans: std::collections::HashSet<(usize, usize)> = places.iter().map(|p| (p.start, p.end)).collect();
         let first_in_statement = claims.len();
         for (ci, (range, ev)) in drafts.iter().enumerate() {
             let clause_text_start = tokens[range.start].start;
@@ -293,28 +301,28 @@ impl Pipeline {
                 .iter()
                 .filter(|m| m.start >= clause_orig.start && m.end <= clause_orig.end)
                 .filter(|m| !frame.claimant_spans.iter().any(|&(a, b)| m.start >= a && m.end <= b))
-                .filter(|m| !places.iter().any(|p| p.start == m.start && p.end == m.end))
+                .filter(|m| !place_spans.contains(&(m.start, m.end)))
                 .collect::<Vec<_>>();
             // Actors right after "loyal to" / "fidèles à", or before "-backed", qualify someone else.
             // Only the next word is folded: folding the rest of the sentence for every actor
             // made long sentences quadratic.
             let qualifies = |m: &&ActorMention| {
                 let rest = s.get(m.end..).unwrap_or("");
-                let next = rest.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
-                lex.not_an_actor_after.contains(crate::text::fold(next).as_str())
+                // "Turkish-backed", "Iran backed": joined to the actor, not after a comma
+                // ("HTS, led by ..." is HTS acting).
+                let rest = rest.trim_start_matches([' ', '-']);
+                let next = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                !next.is_empty() && lex.not_an_actor_after.contains(crate::text::fold(next).as_str())
             };
-            let named: Vec<&ActorMention> = named
-                .into_iter()
-                .filter(|m| !qualifies(m))
-                .filter(|m| {
-                    !cues.iter().any(|h| {
-                        *h.tag == Cue::Allegiance
-                            && h.end <= tokens.len()
-                            && folded.original_end(tokens[h.end - 1].end, s) <= m.start
-                            && m.start - folded.original_end(tokens[h.end - 1].end, s) <= ALLEGIANCE_GAP
-                    })
-                })
-                .collect();
+            // Actors shortly after an allegiance cue ("loyal to Bashar al-Assad"), found by a
+            // binary search over the cues' ends.
+            let allegiance_ends = &allegiance_ends;
+            let after_allegiance = |m: &&ActorMention| {
+                let i = allegiance_ends.partition_point(|&e| e + ALLEGIANCE_GAP < m.start);
+                allegiance_ends.get(i).is_some_and(|&e| e <= m.start)
+            };
+            let named: Vec<&ActorMention> =
+                named.into_iter().filter(|m| !qualifies(m)).filter(|m| !after_allegiance(m)).collect();
             let kind_of = |m: &&ActorMention| self.lexicon.actors.actors[m.actor].kind.as_str();
             let does_things = |m: &&&ActorMention| matches!(kind_of(m), "armed" | "people");
             // Where the event's trigger is, to prefer its subject (named before it) over an

@@ -172,3 +172,32 @@ fn nouns_that_look_like_deployment_verbs_are_not_deployments() {
     let x = p.extract(&article("The army said it dispatched reinforcements to Hama.", Lang::En));
     assert_eq!(x.claims[0].event, EventType::Deployment);
 }
+
+#[test]
+fn close_to_a_place_is_a_place_loyal_to_a_capital_is_not() {
+    let p = pipeline();
+    for (body, lang) in [
+        ("Rebels said they captured a village close to Hama.", Lang::En),
+        ("Les rebelles ont affirmé avoir pris un village proche de Hama.", Lang::Fr),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(place_names(&p, &x.claims[0]), ["Ḩamāh"], "{body}");
+    }
+    let x = p.extract(&article("Fighters loyal to Damascus said they captured Hama.", Lang::En));
+    assert_eq!(place_names(&p, &x.claims[0]), ["Ḩamāh"]);
+}
+
+#[test]
+fn an_aside_after_the_actor_does_not_take_the_action_from_it() {
+    let p = pipeline();
+    for body in [
+        "Government forces, backed by Russian jets, recaptured Hama, the army said.",
+        "Government forces recaptured Hama, the army said.",
+    ] {
+        let x = p.extract(&article(body, Lang::En));
+        assert_eq!(x.claims[0].actor_side, "government", "{body}: {:#?}", x.claims);
+    }
+    // Joined to the name, the same word qualifies it: Turkish-backed fighters are not Turkey.
+    let x = p.extract(&article("Turkish-backed fighters captured Manbij, a commander said.", Lang::En));
+    assert_ne!(x.claims[0].actor_side, "foreign-government", "{:#?}", x.claims);
+}
