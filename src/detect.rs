@@ -172,11 +172,6 @@ fn date_gap_is_real(a: &ClaimFacts, b: &ClaimFacts) -> bool {
     }
 }
 
-/// How two claims' places relate, in words, or None when they are unrelated.
-pub fn place_relation(a: &ClaimFacts, b: &ClaimFacts) -> Option<String> {
-    place_link(a, b).map(|l| l.describe())
-}
-
 /// The closest link between two claims' places: one place, or one inside the other.
 struct PlaceLink<'a> {
     same: bool,
@@ -261,29 +256,19 @@ fn within_window(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> bool {
     }
 }
 
-/// Whether the events' times overlap, in words; Err(reason) when they are too far apart.
-pub fn time_relation(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Result<String, String> {
+/// How the events' times relate, in words, for two claims `within_window`.
+fn time_relation(a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> String {
     match (a.date, b.date) {
         (Some(da), Some(db)) => {
             let hours = (da - db).num_hours().abs();
             let how = |c: &ClaimFacts| if c.date_source == "publication" { " (publication date)" } else { "" };
-            if within_window(a, b, window_hours) {
-                Ok(format!(
-                    "dates {da}{} and {db}{} are {hours} h apart, within the {window_hours} h window",
-                    how(a),
-                    how(b)
-                ))
-            } else {
-                Err(format!(
-                    "dates {da} and {db} are {hours} h apart, beyond the {window_hours} h window: a later development"
-                ))
-            }
+            format!("dates {da}{} and {db}{} are {hours} h apart, within the {window_hours} h window", how(a), how(b))
         }
-        (None, None) if a.article_id == b.article_id => Ok("same article, undated".into()),
+        (None, None) if a.article_id == b.article_id => "same article, undated".into(),
         (da, db) => {
             let unknown: Vec<String> =
                 [(da, a.id), (db, b.id)].iter().filter(|(d, _)| d.is_none()).map(|(_, id)| format!("#{id}")).collect();
-            Ok(format!("date unknown for claim {} (undated article): overlap assumed, check it", unknown.join(" and ")))
+            format!("date unknown for claim {} (undated article): overlap assumed, check it", unknown.join(" and "))
         }
     }
 }
@@ -380,7 +365,7 @@ fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bo
     if !within_window(a, b, cfg.window_hours) {
         return None;
     }
-    let time = || time_relation(a, b, cfg.window_hours).unwrap_or_default();
+    let time = || time_relation(a, b, cfg.window_hours);
     let places = || link.describe();
 
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
@@ -562,20 +547,16 @@ pub struct DetectOutcome {
     pub corroborations: usize,
 }
 
-/// Compares each claim with its candidates and records conflicts and corroborations.
-/// Idempotent: pairs already recorded change nothing.
-pub fn detect(conn: &Connection, claim_ids: &[i64], cfg: &DetectConfig) -> rusqlite::Result<DetectOutcome> {
-    Detector::new(*cfg).detect(conn, claim_ids)
-}
-
 /// Detection across many articles (an ingest): the facts of claims already compared are
 /// kept, since a stored claim never changes, so each claim is read from the database once.
 pub struct Detector {
     cfg: DetectConfig,
     cache: HashMap<i64, ClaimFacts>,
     slots: candidates::Slots,
-    /// When conflicts are flagged and claims attached: one time for the whole run, so that a
-    /// conflict's history shows as attached only the claims of later runs.
+    /// When conflicts are flagged and claims attached: one time per write transaction (set
+    /// by `sync`), so that a conflict flagged and filled in one batch shows no claims as
+    /// "attached" afterwards, while a review committed by another process between batches
+    /// still comes before the claims attached after it.
     now: String,
 }
 
@@ -594,6 +575,7 @@ impl Detector {
     /// Call it at the start of each write transaction: what was cached is dropped when
     /// another process has written to the database since.
     pub fn sync(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        self.now = crate::db::now();
         if self.slots.sync(conn)? {
             self.cache.clear();
         }
@@ -605,14 +587,21 @@ impl Detector {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
         let new = load_facts(conn, claim_ids)?;
+        if self.cache.len() + new.len() > FACTS_CACHE_CLAIMS {
+            self.cache.clear();
+        }
         for c in &new {
             self.slots.note(c);
+            // The article's own claims are candidates of each other.
+            self.cache.insert(c.id, c.clone());
         }
         for c in new {
             let cands = self.slots.candidates(conn, &c, &cfg)?;
-            let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
+            let mut missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             if self.cache.len() + missing.len() > FACTS_CACHE_CLAIMS {
-                self.cache.clear();
+                // Start afresh, keeping what this claim needs.
+                self.cache.retain(|id, _| cands.contains(id) || claim_ids.contains(id));
+                missing = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             }
             for f in load_facts(conn, &missing)? {
                 self.cache.insert(f.id, f);
@@ -639,7 +628,6 @@ impl Detector {
                 }
             }
             record(conn, &c, &conflicting, &self.now, &mut out)?;
-            self.cache.insert(c.id, c);
         }
         Ok(out)
     }

@@ -111,7 +111,7 @@ impl Slots {
             std::slice::from_ref(&c.event)
         };
         // Countries are left out: a country contains everything in it, too broad to set
-        // claims against each other (see place_relation).
+        // claims against each other (see place_link).
         let mut own: Vec<i64> = Vec::new();
         let mut around: Vec<i64> = Vec::new();
         for p in &c.places {
