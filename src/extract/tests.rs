@@ -201,3 +201,17 @@ fn an_aside_after_the_actor_does_not_take_the_action_from_it() {
     let x = p.extract(&article("Turkish-backed fighters captured Manbij, a commander said.", Lang::En));
     assert_ne!(x.claims[0].actor_side, "foreign-government", "{:#?}", x.claims);
 }
+
+#[test]
+fn nightfall_and_autumn_are_not_captures() {
+    let p = pipeline();
+    for (body, lang) in [
+        ("À la nuit tombée, l'armée a bombardé Idleb, selon l'OSDH.", Lang::Fr),
+        ("In the fall, troops shelled Idlib, the monitor said.", Lang::En),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert!(x.claims.iter().all(|c| c.event != EventType::Capture), "{body}: {:#?}", x.claims);
+    }
+    let x = p.extract(&article("Selon l'OSDH, la ville d'Idleb est tombée aux mains des rebelles.", Lang::Fr));
+    assert_eq!(x.claims[0].event, EventType::Capture);
+}
