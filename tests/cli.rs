@@ -440,7 +440,15 @@ fn polarity_event_and_claimant_filters_keep_only_their_claims() {
     let withdrawals = array(&withdrawals, "claims");
     assert!(!withdrawals.is_empty() && withdrawals.iter().all(|c| c["event"] == "withdrawal"));
     let military = t.run(&["claims", "--claimant", "source militaire", "--format", "json"]).json();
-    assert!(!array(&military, "claims").is_empty(), "--claimant found nothing");
+    let military = array(&military, "claims");
+    assert!(!military.is_empty() && military.len() < all, "--claimant found nothing or everything");
+    assert!(
+        military.iter().all(|c| {
+            let named = |k: &str| c[k].as_str().unwrap_or("").to_lowercase().contains("source militaire");
+            named("claimant") || named("relayed_by")
+        }),
+        "{military:?}"
+    );
     t.run(&["claims", "--polarity", "maybe"]).expect_code(2);
 }
 
@@ -451,9 +459,16 @@ fn conflicts_filter_by_kind() {
     let denials = array(&denials, "conflicts");
     assert!(!denials.is_empty(), "no denial conflict in the seeds");
     assert!(denials.iter().all(|k| k["kind"] == "denial"));
-    for kind in ["control", "numeric", "date"] {
-        let v = t.run(&["conflicts", "--kind", kind, "--format", "json"]).expect_code(0).json();
-        assert!(array(&v, "conflicts").iter().all(|k| k["kind"] == kind), "--kind {kind}: {v}");
+    // The seeds hold only a denial: scenarios with the other kinds make each filter choose.
+    for d in ["06-control-hama", "07-numeric-casualties-idlib", "09-date-salamiyah"] {
+        t.run(&["ingest", &format!("{}/fixtures/scenarios/{d}", env!("CARGO_MANIFEST_DIR"))]).expect_code(0);
+    }
+    let all = t.run(&["conflicts", "--limit", "0", "--format", "json"]).expect_code(0).json();
+    for kind in ["denial", "control", "numeric", "date"] {
+        let v = t.run(&["conflicts", "--kind", kind, "--limit", "0", "--format", "json"]).expect_code(0).json();
+        let v = array(&v, "conflicts");
+        assert!(!v.is_empty() && v.iter().all(|k| k["kind"] == kind), "--kind {kind}: {v:?}");
+        assert!(v.len() < array(&all, "conflicts").len(), "--kind {kind} filtered nothing");
     }
     let homs = t.run(&["conflicts", "--place", "Homs", "--format", "json"]).expect_code(0).json();
     assert!(founding_conflict(array(&homs, "conflicts")).is_some(), "--place Homs lost the founding conflict");

@@ -119,10 +119,6 @@ fn article(rng: &mut Lcg, i: usize) -> String {
     )
 }
 
-fn kill9(pid: u32) {
-    let _ = Command::new("kill").arg("-9").arg(pid.to_string()).stderr(Stdio::null()).status();
-}
-
 /// Per stored article (by source): statements, claims, claim places.
 type Shape = HashMap<String, (i64, i64, i64)>;
 
@@ -296,7 +292,7 @@ fn sigkill_during_ingest_leaves_a_sound_database() {
         drop(reader);
         let at = t1.elapsed();
         if finished.is_none() {
-            kill9(child.id());
+            let _ = child.kill(); // SIGKILL on Unix
             killed += 1;
         }
         let status = child.wait().unwrap();
