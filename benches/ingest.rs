@@ -57,13 +57,12 @@ use claimtrack::cli::Ctx;
 use claimtrack::cmd::ingest::{run_ingest, IngestArgs, Summary};
 use claimtrack::detect::{DetectConfig, DetectOutcome, Detector, DEFAULT_WINDOW_HOURS};
 use claimtrack::extract::Pipeline;
-use claimtrack::gazetteer::{parse_places_tsv, Gazetteer};
+use claimtrack::gazetteer::{parse_places_tsv, Gazetteer, BUILTIN_PLACES};
 use claimtrack::lexicon::Lexicon;
 use claimtrack::query::{self, ConflictFilter};
 use claimtrack::reader;
 use rusqlite::{params, Connection, OpenFlags};
 
-const PLACES_TSV: &str = include_str!("../data/gazetteer/places.tsv");
 /// Articles per folder of the generated corpus.
 const FILES_PER_DIR: usize = 1000;
 /// Articles read back per chunk when building the floor (keeps its memory small).
@@ -244,7 +243,7 @@ fn is_latin(s: &str) -> bool {
 }
 
 fn load_places() -> Places {
-    let records = parse_places_tsv(PLACES_TSV).expect("data/gazetteer/places.tsv parses");
+    let records = parse_places_tsv(BUILTIN_PLACES).expect("data/gazetteer/places.tsv parses");
     let mut list = Vec::new();
     let mut weights = Vec::new();
     for r in records.iter().filter(|r| r.country.as_deref() == Some("SY")) {

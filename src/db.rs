@@ -53,7 +53,9 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
         // On read-only media a WAL database cannot create its -shm file: read it as immutable
         // so listings still work (writes then fail with a clear message).
         if matches!(e.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) && path.exists() {
-            let uri = format!("file:{}?immutable=1", path.display());
+            // A URI: '%', '?' and '#' in the path are escaped so they stay part of it.
+            let escaped = path.display().to_string().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+            let uri = format!("file:{escaped}?immutable=1");
             conn = Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
                 .map_err(sq)?;
             version = conn.query_row("PRAGMA user_version", [], |r| r.get(0));

@@ -80,10 +80,7 @@ impl<'a> Writer<'a> {
                 }
                 Ok(())
             }
-            Err(e) => {
-                self.recover(s)?;
-                Err(self.fatal(format!("storing {}: {e}", article.source)))
-            }
+            Err(e) => Err(self.recover(s, format!("storing {}: {e}", article.source))),
         }
     }
 
@@ -93,9 +90,7 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         if let Err(e) = self.conn.execute_batch("COMMIT") {
-            self.started = Some(std::time::Instant::now());
-            self.recover(s)?;
-            return Err(self.fatal(e));
+            return Err(self.recover(s, format!("committing: {e}")));
         }
         self.pending_bytes = 0;
         for (_, _, stored) in self.pending.drain(..) {
@@ -104,19 +99,20 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// After a failure inside the batch: rolls it back and stores its articles again, each in
-    /// its own transaction, so that what went in before the failure is not lost.
-    fn recover(&mut self, s: &mut Summary) -> Result<(), Fatal> {
+    /// After a failure inside the batch (`cause`): rolls it back and stores its articles
+    /// again, each in its own transaction, so that what went in before the failure is not
+    /// lost. Returns the error to report, naming both failures if storing again fails too.
+    fn recover(&mut self, s: &mut Summary, cause: String) -> Fatal {
         rollback(self.conn, &mut self.detector);
         self.started = None;
         self.pending_bytes = 0;
         for (article, extraction, _) in std::mem::take(&mut self.pending) {
-            let stored =
-                store_article(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector)
-                    .map_err(|e| self.fatal(format!("storing {}: {e}", article.source)))?;
-            s.record(stored);
+            match store_article(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
+                Ok(stored) => s.record(stored),
+                Err(e) => return self.fatal(format!("{cause}; then storing {} again: {e}", article.source)),
+            }
         }
-        Ok(())
+        self.fatal(cause)
     }
 
     /// Articles handed to the writer so far, committed or not (for the progress bar).
