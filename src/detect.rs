@@ -587,22 +587,17 @@ impl Detector {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
         let new = load_facts(conn, claim_ids)?;
-        if self.cache.len() + new.len() > FACTS_CACHE_CLAIMS {
-            self.cache.clear();
-        }
         for c in &new {
             self.slots.note(c);
-            // The article's own claims are candidates of each other.
-            self.cache.insert(c.id, c.clone());
         }
         for c in new {
             let cands = self.slots.candidates(conn, &c, &cfg)?;
-            let mut missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
-            if self.cache.len() + missing.len() > FACTS_CACHE_CLAIMS {
-                // Start afresh, keeping what this claim needs.
-                self.cache.retain(|id, _| cands.contains(id) || claim_ids.contains(id));
-                missing = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
+            // A full cache starts afresh before what this claim needs is loaded (never after:
+            // the candidates it held would be skipped).
+            if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS {
+                self.cache.clear();
             }
+            let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             for f in load_facts(conn, &missing)? {
                 self.cache.insert(f.id, f);
             }
@@ -628,6 +623,7 @@ impl Detector {
                 }
             }
             record(conn, &c, &conflicting, &self.now, &mut out)?;
+            self.cache.insert(c.id, c);
         }
         Ok(out)
     }
