@@ -304,14 +304,54 @@ fn who(c: &ClaimFacts) -> String {
     format!("#{} ({}, {})", c.id, c.claimant, c.claimant_side)
 }
 
-/// The rule of claims-spec §5 applied to one pair. `None`: nothing to record.
+/// The rule of claims-spec §5 applied to one pair, with its reason in words. `None`:
+/// nothing to record.
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
-    judge_with(a, b, cfg, true)
+    let v = verdict(a, b, cfg, true)?;
+    Some(Finding { kind: v.kind(), reason: explain(&v, a, b, cfg), event: v.event, side_a: v.side_a, side_b: v.side_b })
 }
 
-/// `judge`, with `agreements` false when an agreement would not be recorded anyway: then
-/// none is put into words (wording is most of the cost of comparing two claims).
-fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool) -> Option<Finding> {
+/// Which rule of claims-spec §5 a pair meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    Date,
+    Denial,
+    Control,
+    Numeric,
+    AgreesOnCount,
+    AgreesOnEvent,
+    AgreesOnControl,
+}
+
+/// A pair judged, before it is put into words (`explain`): wording is most of the cost of
+/// comparing two claims, and most pairs judged add nothing new to store.
+#[derive(Debug, Clone, PartialEq)]
+struct Verdict {
+    rule: Rule,
+    event: &'static str,
+    side_a: String,
+    side_b: String,
+}
+
+impl Verdict {
+    fn kind(&self) -> Option<ConflictKind> {
+        match self.rule {
+            Rule::Date => Some(ConflictKind::Date),
+            Rule::Denial => Some(ConflictKind::Denial),
+            Rule::Control => Some(ConflictKind::Control),
+            Rule::Numeric => Some(ConflictKind::Numeric),
+            Rule::AgreesOnCount | Rule::AgreesOnEvent | Rule::AgreesOnControl => None,
+        }
+    }
+
+    fn agreement(rule: Rule, event: &'static str) -> Verdict {
+        Verdict { rule, event, side_a: String::new(), side_b: String::new() }
+    }
+}
+
+/// `judge` without the words. With `agreements` false, agreements are not looked for (they
+/// would not be recorded).
+fn verdict(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool) -> Option<Verdict> {
     if a.id == b.id || same_claimant(a, b) {
         return None;
     }
@@ -344,45 +384,20 @@ fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bo
             _ => true,
         };
         if published_close {
-            let (da, db) =
-                (a.date.map(|d| d.to_string()).unwrap_or_default(), b.date.map(|d| d.to_string()).unwrap_or_default());
-            return Some(Finding {
-                event: a.event.name(),
-                kind: Some(ConflictKind::Date),
-                side_a: da.clone(),
-                side_b: db.clone(),
-                reason: format!(
-                    "date: {} dates the {} on {da}, {} on {db}; {}; reports published within {DATE_CONFLICT_DAYS} days",
-                    who(a),
-                    a.event.name(),
-                    who(b),
-                    link.describe()
-                ),
-            });
+            let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
+            return Some(Verdict { rule: Rule::Date, event: a.event.name(), side_a: day(a), side_b: day(b) });
         }
     }
 
     if !within_window(a, b, cfg.window_hours) {
         return None;
     }
-    let time = || time_relation(a, b, cfg.window_hours);
-    let places = || link.describe();
-
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
-        let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
-        return Some(Finding {
+        return Some(Verdict {
+            rule: Rule::Denial,
             event: a.event.name(),
-            kind: Some(ConflictKind::Denial),
             side_a: "asserted".into(),
             side_b: "denied".into(),
-            reason: format!(
-                "denial: {} asserts the {}, {} denies it; {}; {}",
-                who(asserting),
-                a.event.name(),
-                who(denying),
-                places(),
-                time()
-            ),
         });
     }
     if a.polarity != "asserted" || b.polarity != "asserted" {
@@ -394,54 +409,27 @@ fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bo
         && holds_ground(&b.actor_side)
         && a.actor_side != b.actor_side
     {
-        return Some(Finding {
+        return Some(Verdict {
+            rule: Rule::Control,
             event: "capture",
-            kind: Some(ConflictKind::Control),
             side_a: a.actor_side.clone(),
             side_b: b.actor_side.clone(),
-            reason: format!(
-                "control: {} gives the place to the {} side, {} to the {} side; {}; {}",
-                who(a),
-                a.actor_side,
-                who(b),
-                b.actor_side,
-                places(),
-                time()
-            ),
         });
     }
     if a.event == b.event || same_count(a, b) {
-        if let (Some((alo, ahi, au, am)), Some((blo, bhi, bu, bm))) = (&a.quantity, &b.quantity) {
+        if let (Some((alo, _, au, am)), Some((blo, _, bu, bm))) = (&a.quantity, &b.quantity) {
             if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
-                if !ranges_overlap((*alo, *ahi), (*blo, *bhi)) {
-                    let (ra, rb) = (fmt_range(*alo, *ahi), fmt_range(*blo, *bhi));
+                if !quantities_agree(a, b) {
                     let (side_a, side_b) =
                         if alo > blo { ("higher figure", "lower figure") } else { ("lower figure", "higher figure") };
-                    return Some(Finding {
+                    return Some(Verdict {
+                        rule: Rule::Numeric,
                         event: if is_people_measure(am) { "casualties" } else { a.event.name() },
-                        kind: Some(ConflictKind::Numeric),
                         side_a: side_a.into(),
                         side_b: side_b.into(),
-                        reason: format!(
-                            "numeric: {am}: {} says {ra} {au}, {} says {rb} {bu}; the ranges do not overlap even with {}% tolerance; {}; {}",
-                            who(a),
-                            who(b),
-                            (NUMERIC_TOLERANCE * 100.0) as i64,
-                            places(),
-                            time()
-                        ),
                     });
                 }
-                if !agreements {
-                    return None;
-                }
-                return Some(Finding {
-                    event: a.event.name(),
-                    kind: None,
-                    side_a: String::new(),
-                    side_b: String::new(),
-                    reason: format!("agrees on {am} (ranges overlap); {}; {}", places(), time()),
-                });
+                return agreements.then(|| Verdict::agreement(Rule::AgreesOnCount, a.event.name()));
             }
         }
     }
@@ -449,24 +437,71 @@ fn judge_with(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bo
         return None;
     }
     if a.event == b.event && sides_compatible(&a.actor_side, &b.actor_side) {
-        return Some(Finding {
-            event: a.event.name(),
-            kind: None,
-            side_a: String::new(),
-            side_b: String::new(),
-            reason: format!("agrees: both assert the {}; {}; {}", a.event.name(), places(), time()),
-        });
+        return Some(Verdict::agreement(Rule::AgreesOnEvent, a.event.name()));
     }
     if is_control(a.event) && is_control(b.event) && a.actor_side == b.actor_side {
-        return Some(Finding {
-            event: a.event.name(),
-            kind: None,
-            side_a: String::new(),
-            side_b: String::new(),
-            reason: format!("agrees: both put the place in {} hands; {}; {}", a.actor_side, places(), time()),
-        });
+        return Some(Verdict::agreement(Rule::AgreesOnControl, a.event.name()));
     }
     None
+}
+
+/// Whether two claims' figures overlap (with the tolerance); true when either has none.
+fn quantities_agree(a: &ClaimFacts, b: &ClaimFacts) -> bool {
+    match (&a.quantity, &b.quantity) {
+        (Some((alo, ahi, ..)), Some((blo, bhi, ..))) => ranges_overlap((*alo, *ahi), (*blo, *bhi)),
+        _ => true,
+    }
+}
+
+/// Why a pair meets its rule, in words a fact-checker can check: the rule, the claims, the
+/// place relation and the dates compared.
+fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> String {
+    let places = place_link(a, b).map(|l| l.describe()).unwrap_or_default();
+    let time = || time_relation(a, b, cfg.window_hours);
+    let event = a.event.name();
+    match v.rule {
+        Rule::Date => format!(
+            "date: {} dates the {event} on {}, {} on {}; {places}; reports published within {DATE_CONFLICT_DAYS} days",
+            who(a),
+            v.side_a,
+            who(b),
+            v.side_b,
+        ),
+        Rule::Denial => {
+            let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
+            format!("denial: {} asserts the {event}, {} denies it; {places}; {}", who(asserting), who(denying), time())
+        }
+        Rule::Control => format!(
+            "control: {} gives the place to the {} side, {} to the {} side; {places}; {}",
+            who(a),
+            a.actor_side,
+            who(b),
+            b.actor_side,
+            time()
+        ),
+        Rule::Numeric => {
+            let (Some((alo, ahi, au, am)), Some((blo, bhi, bu, _))) = (&a.quantity, &b.quantity) else {
+                return format!("numeric: {} and {} give different figures; {places}; {}", who(a), who(b), time());
+            };
+            format!(
+                "numeric: {am}: {} says {} {au}, {} says {} {bu}; the ranges do not overlap even with {}% tolerance; {places}; {}",
+                who(a),
+                fmt_range(*alo, *ahi),
+                who(b),
+                fmt_range(*blo, *bhi),
+                (NUMERIC_TOLERANCE * 100.0) as i64,
+                time()
+            )
+        }
+        Rule::AgreesOnCount => {
+            let measure = a.quantity.as_ref().map(|q| q.3.as_str()).unwrap_or("the figure");
+            format!("agrees on {measure} (ranges overlap); {places}; {}", time())
+        }
+        Rule::AgreesOnEvent => format!("agrees: both assert the {event}; {places}; {}", time()),
+        Rule::AgreesOnControl => {
+            format!("agrees: both put the place in {} hands; {places}; {}", a.actor_side, time())
+        }
+    }
 }
 
 /// Loads the facts of claims by id.
@@ -547,11 +582,19 @@ pub struct DetectOutcome {
     pub corroborations: usize,
 }
 
-/// Detection across many articles (an ingest): the facts of claims already compared are
-/// kept, since a stored claim never changes, so each claim is read from the database once.
+/// A conflict a claim belongs to: its id, kind and event.
+type Membership = (i64, ConflictKind, &'static str);
+
+/// Detection across many articles (an ingest): the facts of claims already compared, and
+/// the conflicts they belong to, are kept, since a stored claim never changes and only this
+/// writer attaches claims while it holds the transaction; so each claim is read from the
+/// database once.
 pub struct Detector {
     cfg: DetectConfig,
     cache: HashMap<i64, ClaimFacts>,
+    /// Conflicts of the claims in `members`' keys (an empty list: none), kept up to date as
+    /// claims are attached.
+    members: HashMap<i64, Vec<Membership>>,
     slots: candidates::Slots,
     /// When conflicts are flagged and claims attached: one time per write transaction (set
     /// by `sync`), so that a conflict flagged and filled in one batch shows no claims as
@@ -562,13 +605,20 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(cfg: DetectConfig) -> Detector {
-        Detector { cfg, cache: HashMap::new(), slots: Default::default(), now: crate::db::now() }
+        Detector {
+            cfg,
+            cache: HashMap::new(),
+            members: HashMap::new(),
+            slots: Default::default(),
+            now: crate::db::now(),
+        }
     }
 
     /// Drops everything cached. Call it after a rollback: the ids of claims rolled back are
     /// given to the next claims stored.
     pub fn forget(&mut self) {
         self.cache.clear();
+        self.members.clear();
         self.slots.forget();
     }
 
@@ -578,6 +628,7 @@ impl Detector {
         self.now = crate::db::now();
         if self.slots.sync(conn)? {
             self.cache.clear();
+            self.members.clear();
         }
         Ok(())
     }
@@ -594,8 +645,9 @@ impl Detector {
             let cands = self.slots.candidates(conn, &c, &cfg)?;
             // A full cache starts afresh before what this claim needs is loaded (never after:
             // the candidates it held would be skipped).
-            if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS {
+            if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
                 self.cache.clear();
+                self.members.clear();
             }
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             for f in load_facts(conn, &missing)? {
@@ -603,117 +655,129 @@ impl Detector {
             }
             // Independent claimants already counted as corroborating c.
             let mut corroborating: Vec<&str> = Vec::new();
-            let mut conflicting: Vec<(ConflictKind, &ClaimFacts, Finding)> = Vec::new();
+            let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
             for id in cands {
                 let Some(other) = self.cache.get(&id) else { continue };
                 let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
                     && !corroborating.contains(&other.claimant_key.as_str());
-                let Some(finding) = judge_with(&c, other, &cfg, agreement_wanted) else { continue };
-                match finding.kind {
-                    None => {
-                        corroborating.push(&other.claimant_key);
-                        let n = conn
-                            .prepare_cached(
-                                "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3)",
-                            )?
-                            .execute(params![c.id, other.id, finding.reason])?;
-                        out.corroborations += n;
-                    }
-                    Some(kind) => conflicting.push((kind, other, finding)),
+                let Some(v) = verdict(&c, other, &cfg, agreement_wanted) else { continue };
+                if v.kind().is_some() {
+                    conflicting.push((other, v));
+                    continue;
                 }
+                corroborating.push(&other.claimant_key);
+                let n = conn
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![c.id, other.id, explain(&v, &c, other, &cfg)])?;
+                out.corroborations += n;
             }
-            record(conn, &c, &conflicting, &self.now, &mut out)?;
+            if !conflicting.is_empty() {
+                record(conn, &mut self.members, &c, &conflicting, &cfg, &self.now, &mut out)?;
+            }
             self.cache.insert(c.id, c);
         }
         Ok(out)
     }
 }
 
-/// Records the conflicts found between `c` and other claims, grouped by kind and event: a
-/// pair joins the oldest conflict of its kind and event that holds the other claim, else one
-/// that holds `c`, else a new one. One read per group finds the conflicts already there.
+/// Reads the conflicts of the claims whose memberships are not known yet.
+fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, ids: &[i64]) -> rusqlite::Result<()> {
+    let missing: Vec<String> = ids.iter().filter(|id| !members.contains_key(id)).map(|id| id.to_string()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type FROM conflict_claims cc
+           JOIN conflicts k ON k.id = cc.conflict_id
+          WHERE cc.claim_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map([format!("[{}]", missing.join(","))], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    for id in ids {
+        members.entry(*id).or_default();
+    }
+    for row in rows {
+        let (claim, conflict, kind, event) = row?;
+        // A kind or event this version does not know can never be joined: leave it out.
+        let (Some(kind), Some(event)) = (ConflictKind::parse(&kind), EventType::parse(&event)) else { continue };
+        members.entry(claim).or_default().push((conflict, kind, event.name()));
+    }
+    Ok(())
+}
+
+/// Records the conflicts found between `c` and other claims: a pair joins the oldest
+/// conflict of its kind and event that holds the other claim, else one that holds `c`, else
+/// a new one. Reasons are put into words only for what is stored.
 fn record(
     conn: &Connection,
+    members: &mut HashMap<i64, Vec<Membership>>,
     c: &ClaimFacts,
-    findings: &[(ConflictKind, &ClaimFacts, Finding)],
+    findings: &[(&ClaimFacts, Verdict)],
+    cfg: &DetectConfig,
     now: &str,
     out: &mut DetectOutcome,
 ) -> rusqlite::Result<()> {
-    let mut groups: Vec<(ConflictKind, &'static str)> = Vec::new();
-    for (kind, _, f) in findings {
-        if !groups.contains(&(*kind, f.event)) {
-            groups.push((*kind, f.event));
-        }
-    }
-    for (kind, event) in groups {
-        let pairs: Vec<&(ConflictKind, &ClaimFacts, Finding)> =
-            findings.iter().filter(|(k, _, f)| *k == kind && f.event == event).collect();
-        let ids = std::iter::once(c.id).chain(pairs.iter().map(|(_, o, _)| o.id)).map(|i| i.to_string());
-        let ids = format!("[{}]", ids.collect::<Vec<_>>().join(","));
-        // Memberships already stored, oldest conflict first.
-        let mut members: BTreeSet<(i64, i64)> = BTreeSet::new();
-        let mut oldest: HashMap<i64, i64> = HashMap::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT cc.conflict_id, cc.claim_id FROM conflict_claims cc JOIN conflicts k ON k.id = cc.conflict_id
-              WHERE cc.claim_id IN (SELECT value FROM json_each(?1)) AND k.kind = ?2 AND k.event_type = ?3
-              ORDER BY cc.conflict_id",
-        )?;
-        for row in stmt.query_map(params![ids, kind.name(), event], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (conflict, claim): (i64, i64) = row?;
-            members.insert((conflict, claim));
-            oldest.entry(claim).or_insert(conflict);
-        }
-        let mut created: Vec<i64> = Vec::new();
-        let mut touched: BTreeSet<i64> = BTreeSet::new();
-        for (_, other, f) in pairs {
-            let (side_c, side_o) = sides(kind, c, f);
-            let conflict = match oldest.get(&other.id).or(oldest.get(&c.id)) {
-                Some(&id) => id,
-                None => {
-                    conn.prepare_cached(
-                        "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated)
-                         VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
-                    )?
-                    .execute(params![kind.name(), f.event, f.reason, now])?;
-                    out.conflicts_created += 1;
-                    let id = conn.last_insert_rowid();
-                    created.push(id);
-                    id
-                }
-            };
-            for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
-                if !members.insert((conflict, claim)) {
-                    continue;
-                }
-                let first = oldest.entry(claim).or_insert(conflict);
-                *first = (*first).min(conflict);
+    let ids: Vec<i64> = std::iter::once(c.id).chain(findings.iter().map(|(o, _)| o.id)).collect();
+    load_members(conn, members, &ids)?;
+    let oldest = |members: &HashMap<i64, Vec<Membership>>, claim: i64, kind: ConflictKind, event: &str| {
+        members[&claim].iter().filter(|m| m.1 == kind && m.2 == event).map(|m| m.0).min()
+    };
+    let mut created: Vec<i64> = Vec::new();
+    let mut touched: BTreeSet<i64> = BTreeSet::new();
+    for (other, v) in findings {
+        let Some(kind) = v.kind() else { continue };
+        let conflict = match oldest(members, other.id, kind, v.event).or(oldest(members, c.id, kind, v.event)) {
+            Some(id) => id,
+            None => {
                 conn.prepare_cached(
-                    "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated)
+                     VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
                 )?
-                .execute(params![conflict, claim, side, f.reason, now])?;
-                if !created.contains(&conflict) {
-                    out.claims_attached += 1;
-                    touched.insert(conflict);
-                }
+                .execute(params![kind.name(), v.event, explain(v, c, other, cfg), now])?;
+                out.conflicts_created += 1;
+                let id = conn.last_insert_rowid();
+                created.push(id);
+                id
+            }
+        };
+        let (side_c, side_o) = sides(kind, c, v);
+        let mut reason: Option<String> = None;
+        for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
+            let list = members.entry(claim).or_default();
+            if list.iter().any(|m| m.0 == conflict) {
+                continue;
+            }
+            list.push((conflict, kind, v.event));
+            let reason: &str = reason.get_or_insert_with(|| explain(v, c, other, cfg));
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![conflict, claim, side, reason, now])?;
+            if !created.contains(&conflict) {
+                out.claims_attached += 1;
+                touched.insert(conflict);
             }
         }
-        // New claims on a conflict a reviewer has looked at: flag them, never reopen silently.
-        for conflict in touched {
-            conn.prepare_cached(
-                "UPDATE conflicts SET updated = ?2,
-                        new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
-                  WHERE id = ?1",
-            )?
-            .execute(params![conflict, now])?;
-        }
+    }
+    // New claims on a conflict a reviewer has looked at: flag them, never reopen silently.
+    for conflict in touched {
+        conn.prepare_cached(
+            "UPDATE conflicts SET updated = ?2,
+                    new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
+              WHERE id = ?1",
+        )?
+        .execute(params![conflict, now])?;
     }
     Ok(())
 }
 
 /// Which side of the disagreement `c` and the other claim are on: the finding names sides
 /// in its own order; map them back.
-fn sides(kind: ConflictKind, c: &ClaimFacts, f: &Finding) -> (String, String) {
+fn sides(kind: ConflictKind, c: &ClaimFacts, f: &Verdict) -> (String, String) {
     if f.side_a.is_empty() {
         return ("a".to_string(), "b".to_string());
     }
