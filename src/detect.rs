@@ -493,14 +493,14 @@ fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> S
                 time()
             )
         }
+        // Agreements are stored by the hundred thousand: the rule and the places only (the
+        // dates are each claim's own, and were within the window).
         Rule::AgreesOnCount => {
             let measure = a.quantity.as_ref().map(|q| q.3.as_str()).unwrap_or("the figure");
-            format!("agrees on {measure} (ranges overlap); {places}; {}", time())
+            format!("agrees on {measure} (ranges overlap); {places}")
         }
-        Rule::AgreesOnEvent => format!("agrees: both assert the {event}; {places}; {}", time()),
-        Rule::AgreesOnControl => {
-            format!("agrees: both put the place in {} hands; {places}; {}", a.actor_side, time())
-        }
+        Rule::AgreesOnEvent => format!("agrees: both assert the {event}; {places}"),
+        Rule::AgreesOnControl => format!("agrees: both put the place in {} hands; {places}", a.actor_side),
     }
 }
 
@@ -875,7 +875,9 @@ mod tests {
         assert_eq!(judge(&a, &b, &cfg), None);
         // agreeing report: corroboration
         let b = facts(2, "SOHR", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]);
-        assert_eq!(judge(&a, &b, &cfg).unwrap().kind, None);
+        let agreement = judge(&a, &b, &cfg).unwrap();
+        assert_eq!(agreement.kind, None);
+        assert_eq!(agreement.reason, "agrees: both assert the withdrawal; same place: Tadmur");
     }
 
     #[test]
