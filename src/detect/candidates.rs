@@ -21,8 +21,11 @@ use super::{
 };
 use crate::lexicon::EventType;
 
-/// Past this many slots the cache starts afresh (at most about 30 MB of claim ids).
-const MAX_SLOTS: usize = 40_000;
+/// Past this many slots, or this many claim ids held in them (32 MB), the cache starts
+/// afresh. Most slots a busy ingest looks at are empty and cost little, so the bound on ids
+/// is what keeps memory flat; the bound on slots keeps the map itself small.
+const MAX_SLOTS: usize = 250_000;
+const MAX_HELD_IDS: usize = 4_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Slot {
@@ -37,12 +40,15 @@ struct Slot {
 #[derive(Default)]
 pub(super) struct Slots {
     slots: HashMap<Slot, Vec<i64>>,
+    /// Claim ids in all the slots.
+    held: usize,
     data_version: Option<i64>,
 }
 
 impl Slots {
     pub(super) fn forget(&mut self) {
         self.slots.clear();
+        self.held = 0;
     }
 
     /// Drops the slots when another connection has committed since the last look; says
@@ -51,7 +57,7 @@ impl Slots {
         let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let changed = self.data_version != Some(version);
         if changed {
-            self.slots.clear();
+            self.forget();
             self.data_version = Some(version);
         }
         Ok(changed)
@@ -73,17 +79,22 @@ impl Slots {
         if let Some(ids) = self.slots.get_mut(&slot) {
             if ids.first().is_none_or(|&newest| id > newest) {
                 ids.insert(0, id);
-                ids.truncate(MAX_CANDIDATES);
+                if ids.len() > MAX_CANDIDATES {
+                    ids.truncate(MAX_CANDIDATES);
+                } else {
+                    self.held += 1;
+                }
             }
         }
     }
 
     fn ids(&mut self, conn: &Connection, slot: Slot) -> rusqlite::Result<&[i64]> {
         if !self.slots.contains_key(&slot) {
-            if self.slots.len() >= MAX_SLOTS {
-                self.slots.clear();
+            if self.slots.len() >= MAX_SLOTS || self.held >= MAX_HELD_IDS {
+                self.forget();
             }
             let ids = read_slot(conn, slot)?;
+            self.held += ids.len();
             self.slots.insert(slot, ids);
         }
         Ok(&self.slots[&slot])
