@@ -1,6 +1,8 @@
 //! Reading claims and conflicts back as the values every output format renders.
 //! The JSON contract of the README is these structs serialised.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{params_from_iter, types::Value, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -267,50 +269,48 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
     )?;
     let meta: Vec<(i64, String, String, String)> =
         meta.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    // Conflicts can hold thousands of claims: every lookup below is by hash, never a scan.
     let mut reasons: Vec<String> = Vec::new();
-    for (cid, side, reason, _) in &meta {
-        if let Some(c) = claims.iter_mut().find(|c| c.claim_id == *cid) {
-            c.conflict_side = Some(side.clone());
-        }
-        if !reasons.contains(reason) {
-            reasons.push(reason.clone());
+    let mut reasons_seen: HashSet<&str> = HashSet::new();
+    {
+        let index: HashMap<i64, usize> = claims.iter().enumerate().map(|(i, c)| (c.claim_id, i)).collect();
+        for (cid, side, reason, _) in &meta {
+            if let Some(&i) = index.get(cid) {
+                claims[i].conflict_side = Some(side.clone());
+            }
+            if reasons_seen.insert(reason) {
+                reasons.push(reason.clone());
+            }
         }
     }
     claims.sort_by(|a, b| a.conflict_side.cmp(&b.conflict_side).then(a.claim_id.cmp(&b.claim_id)));
+    let index: HashMap<i64, &ClaimView> = claims.iter().map(|c| (c.claim_id, c)).collect();
     let mut corroboration: Vec<SideCount> = Vec::new();
-    // A wire story printed by several outlets is one source: the same words count once.
-    let mut texts_seen: Vec<(String, String)> = Vec::new();
+    // Per side: claimant keys counted, and the words already seen (a wire story printed by
+    // several outlets is one source: the same words count once).
+    let mut counted: HashMap<&str, (HashSet<&str>, HashSet<String>)> = HashMap::new();
     for (cid, side, _, key) in &meta {
-        let text = claims.iter().find(|c| c.claim_id == *cid).map(|c| crate::text::fold(&c.text)).unwrap_or_default();
-        let copy = texts_seen.iter().any(|(s, t)| s == side && *t == text);
-        texts_seen.push((side.clone(), text));
-        match corroboration.iter_mut().find(|s| s.side == *side) {
-            Some(s) => {
-                if !s.claimants.contains(key) && !copy {
-                    s.claimants.push(key.clone());
+        let claim = index.get(cid);
+        let text = claim.map(|c| crate::text::fold(&c.text)).unwrap_or_default();
+        let (keys, texts) = counted.entry(side).or_default();
+        let copy = !texts.insert(text);
+        let first_of_side = keys.is_empty();
+        if first_of_side || (!keys.contains(key.as_str()) && !copy) {
+            keys.insert(key);
+            // Show claimants as written rather than keys.
+            let shown = claim.map(|c| c.claimant.clone()).unwrap_or_else(|| key.clone());
+            match corroboration.iter_mut().find(|s| s.side == *side) {
+                Some(s) => {
+                    s.claimants.push(shown);
                     s.independent_claimants += 1;
                 }
+                None => corroboration.push(SideCount {
+                    side: side.clone(),
+                    independent_claimants: 1,
+                    claimants: vec![shown],
+                }),
             }
-            None => corroboration.push(SideCount {
-                side: side.clone(),
-                independent_claimants: 1,
-                claimants: vec![key.clone()],
-            }),
         }
-    }
-    // Show claimants as written rather than keys.
-    for s in &mut corroboration {
-        s.claimants = s
-            .claimants
-            .iter()
-            .map(|k| {
-                meta.iter()
-                    .find(|(_, side, _, key)| key == k && *side == s.side)
-                    .and_then(|(cid, ..)| claims.iter().find(|c| c.claim_id == *cid))
-                    .map(|c| c.claimant.clone())
-                    .unwrap_or_else(|| k.clone())
-            })
-            .collect();
     }
     corroboration.sort_by(|a, b| a.side.cmp(&b.side));
     let mut places: Vec<String> = Vec::new();
