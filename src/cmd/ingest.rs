@@ -279,7 +279,7 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
     if !a.quiet {
         let _ = writeln!(
             stderr.lock(),
-            "articles: {} new, {} already stored, {} skipped; statements: {}; claims: {}; conflicts: {} flagged, {} claims attached to existing ones; corroborations: {}\nthroughput: {} articles, {:.2} MB in {:.2} s",
+            "articles: {} new, {} already stored, {} skipped; statements: {}; claims: {}; conflicts: {} flagged, {} {} attached to existing ones; corroborations: {}\nthroughput: {} articles, {:.2} MB in {:.2} s",
             s.new,
             s.already,
             s.skipped,
@@ -287,6 +287,7 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
             s.claims,
             s.conflicts_created,
             s.claims_attached,
+            if s.claims_attached == 1 { "claim" } else { "claims" },
             s.corroborations,
             s.new + s.already,
             s.bytes as f64 / 1e6,
