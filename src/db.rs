@@ -48,6 +48,9 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
     )
     .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY))
     .map_err(sq)?;
+    // Before the first read: another process may be creating or migrating the database, and
+    // without a busy timeout that read fails at once with "database is locked".
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sq)?;
     let mut version = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
     if let Err(rusqlite::Error::SqliteFailure(e, _)) = &version {
         // On read-only media a WAL database cannot create its -shm file: read it as immutable
@@ -62,7 +65,6 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
         }
     }
     let version = version.map_err(|e| DbError::NotADatabase { path: p.clone(), reason: e.to_string() })?;
-    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sq)?;
     // Detection prepares one candidate query per shape of claim; keep them all.
     conn.set_prepared_statement_cache_capacity(PREPARED_CACHE);
     if version > schema_version() {
@@ -72,7 +74,7 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
     if !conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
         // WAL lets listings read while an ingest writes; NORMAL sync is safe under WAL
         // (a crash loses at most the last commits, never consistency).
-        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(sq)?;
+        set_wal(&conn).map_err(sq)?;
         // Savepoint sub-journals and sorts stay in memory; a larger page cache keeps the
         // detection indexes hot (measured with benches/ingest.rs, see README).
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")
@@ -85,6 +87,24 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
         })?;
     }
     Ok(conn)
+}
+
+/// Puts the database in WAL mode. Switching needs the file to itself, and SQLite answers
+/// "database is locked" at once, without waiting, while other processes are opening it (as
+/// when several start on a new database): so it waits here, up to the busy timeout.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < std::time::Duration::from_millis(BUSY_TIMEOUT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.map(|_| ()),
+        }
+    }
 }
 
 fn migrate(conn: &Connection, from: i64, lexicon: &Lexicon) -> Result<(), DbError> {
