@@ -504,74 +504,136 @@ fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> S
     }
 }
 
-/// Loads the facts of claims by id.
+/// Loads the facts of claims by id, in the order given (ids not found are left out). Two
+/// queries for the whole list, not two per claim: a claim whose candidates are not cached
+/// needs up to `MAX_CANDIDATES` of them.
 pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimFacts>> {
-    let mut out = Vec::with_capacity(ids.len());
+    load_facts_with(conn, ids, &mut PlaceInfo::cache())
+}
+
+/// What detection needs of a place, the same for every claim that names it.
+#[derive(Debug, Clone)]
+struct PlaceInfo {
+    name: String,
+    kind: String,
+    ancestors: Vec<i64>,
+}
+
+type PlaceCache = HashMap<i64, PlaceInfo>;
+
+impl PlaceInfo {
+    fn cache() -> PlaceCache {
+        HashMap::new()
+    }
+
+    /// The places of `ids` not in `cache` yet, read.
+    fn load(conn: &Connection, cache: &mut PlaceCache, ids: &[i64]) -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT p.name, p.kind,
+                    (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
+                      WHERE place_id = p.id AND depth > 0 ORDER BY depth))
+               FROM places p WHERE p.id = ?1",
+        )?;
+        for &id in ids {
+            if cache.contains_key(&id) {
+                continue;
+            }
+            let info = stmt.query_row([id], |r| {
+                let anc: Option<String> = r.get(2)?;
+                Ok(PlaceInfo {
+                    name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(0)?),
+                    kind: r.get(1)?,
+                    ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+                })
+            });
+            // A place no longer in the gazetteer is left out of the claim's places.
+            if let Some(info) = info.optional()? {
+                cache.insert(id, info);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `load_facts`, with what is known of places kept in `places` (places are few, claims
+/// naming them many).
+fn load_facts_with(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqlite::Result<Vec<ClaimFacts>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","));
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.article_id, c.statement_id, c.claimant, c.claimant_key, c.claimant_side, c.polarity, c.event_type,
                 c.actor_side, c.event_date, c.date_source, c.date_precision, a.published,
                 c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure
-           FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?1",
+           FROM claims c JOIN articles a ON a.id = c.article_id
+          WHERE c.id IN (SELECT value FROM json_each(?1))",
     )?;
-    let mut places = conn.prepare_cached(
-        "SELECT p.id, p.name, p.kind, cp.relation, cp.reading, cp.surface, cp.match_kind, cp.score,
-                (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
-                  WHERE place_id = p.id AND depth > 0 ORDER BY depth))
-           FROM claim_places cp JOIN places p ON p.id = cp.place_id WHERE cp.claim_id = ?1",
-    )?;
-    for &id in ids {
-        let Some(mut f) = stmt
-            .query_row([id], |r| {
-                let date = |s: Option<String>| s.and_then(|s| s.parse::<NaiveDate>().ok());
-                let low: Option<f64> = r.get(13)?;
-                let unit: Option<String> = r.get(15)?;
-                let measure: Option<String> = r.get(16)?;
-                let quantity = match (low, unit, measure) {
-                    (Some(lo), Some(u), Some(m)) => {
-                        Some((lo, r.get::<_, Option<f64>>(14)?.unwrap_or(f64::INFINITY), u, m))
-                    }
-                    _ => None,
-                };
-                Ok(ClaimFacts {
-                    id: r.get(0)?,
-                    article_id: r.get(1)?,
-                    statement_id: r.get(2)?,
-                    claimant: r.get(3)?,
-                    claimant_key: r.get(4)?,
-                    claimant_side: r.get(5)?,
-                    polarity: r.get(6)?,
-                    event: EventType::parse(&r.get::<_, String>(7)?).unwrap_or(EventType::Other),
-                    actor_side: r.get(8)?,
-                    date: date(r.get(9)?),
-                    date_source: r.get(10)?,
-                    date_precision: r.get(11)?,
-                    published: date(r.get(12)?),
-                    quantity,
-                    places: Vec::new(),
-                })
-            })
-            .optional()?
-        else {
-            continue;
+    let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity(ids.len());
+    let rows = stmt.query_map([&list], |r| {
+        let date = |s: Option<String>| s.and_then(|s| s.parse::<NaiveDate>().ok());
+        let low: Option<f64> = r.get(13)?;
+        let unit: Option<String> = r.get(15)?;
+        let measure: Option<String> = r.get(16)?;
+        let quantity = match (low, unit, measure) {
+            (Some(lo), Some(u), Some(m)) => Some((lo, r.get::<_, Option<f64>>(14)?.unwrap_or(f64::INFINITY), u, m)),
+            _ => None,
         };
-        f.places = places
-            .query_map([id], |r| {
-                let anc: Option<String> = r.get(8)?;
-                Ok(ClaimPlace {
-                    id: r.get(0)?,
-                    name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(1)?),
-                    kind: r.get(2)?,
-                    near: r.get::<_, String>(3)? == "near",
-                    broad: r.get::<_, String>(4)? == "broad",
-                    ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
-                    surface: r.get(5)?,
-                    fuzzy: (r.get::<_, String>(6)? == "fuzzy").then_some(r.get::<_, f64>(7)?),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        out.push(f);
+        Ok(ClaimFacts {
+            id: r.get(0)?,
+            article_id: r.get(1)?,
+            statement_id: r.get(2)?,
+            claimant: r.get(3)?,
+            claimant_key: r.get(4)?,
+            claimant_side: r.get(5)?,
+            polarity: r.get(6)?,
+            event: EventType::parse(&r.get::<_, String>(7)?).unwrap_or(EventType::Other),
+            actor_side: r.get(8)?,
+            date: date(r.get(9)?),
+            date_source: r.get(10)?,
+            date_precision: r.get(11)?,
+            published: date(r.get(12)?),
+            quantity,
+            places: Vec::new(),
+        })
+    })?;
+    for f in rows {
+        let f = f?;
+        found.insert(f.id, f);
     }
-    Ok(out)
+    // Places in (claim, place) order, so a claim's places come as they always have.
+    let mut stmt = conn.prepare_cached(
+        "SELECT cp.claim_id, cp.place_id, cp.relation, cp.reading, cp.surface, cp.match_kind, cp.score
+           FROM claim_places cp
+          WHERE cp.claim_id IN (SELECT value FROM json_each(?1))
+          ORDER BY cp.claim_id, cp.place_id",
+    )?;
+    let rows = stmt.query_map([&list], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)? == "near",
+            r.get::<_, String>(3)? == "broad",
+            r.get::<_, String>(4)?,
+            (r.get::<_, String>(5)? == "fuzzy").then_some(r.get::<_, f64>(6)?),
+        ))
+    })?;
+    for row in rows {
+        let (claim, id, near, broad, surface, fuzzy) = row?;
+        PlaceInfo::load(conn, places, &[id])?;
+        let (Some(f), Some(info)) = (found.get_mut(&claim), places.get(&id)) else { continue };
+        f.places.push(ClaimPlace {
+            id,
+            name: info.name.clone(),
+            kind: info.kind.clone(),
+            near,
+            broad,
+            ancestors: info.ancestors.clone(),
+            surface,
+            fuzzy,
+        });
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// What a detection pass recorded.
@@ -592,6 +654,7 @@ type Membership = (i64, ConflictKind, &'static str);
 pub struct Detector {
     cfg: DetectConfig,
     cache: HashMap<i64, ClaimFacts>,
+    places: PlaceCache,
     /// Conflicts of the claims in `members`' keys (an empty list: none), kept up to date as
     /// claims are attached.
     members: HashMap<i64, Vec<Membership>>,
@@ -608,6 +671,7 @@ impl Detector {
         Detector {
             cfg,
             cache: HashMap::new(),
+            places: PlaceInfo::cache(),
             members: HashMap::new(),
             slots: Default::default(),
             now: crate::db::now(),
@@ -618,6 +682,7 @@ impl Detector {
     /// given to the next claims stored.
     pub fn forget(&mut self) {
         self.cache.clear();
+        self.places.clear();
         self.members.clear();
         self.slots.forget();
     }
@@ -628,6 +693,7 @@ impl Detector {
         self.now = crate::db::now();
         if self.slots.sync(conn)? {
             self.cache.clear();
+            self.places.clear();
             self.members.clear();
         }
         Ok(())
@@ -637,7 +703,7 @@ impl Detector {
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
-        let new = load_facts(conn, claim_ids)?;
+        let new = load_facts_with(conn, claim_ids, &mut self.places)?;
         for c in &new {
             self.slots.note(c);
         }
@@ -650,7 +716,7 @@ impl Detector {
                 self.members.clear();
             }
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
-            for f in load_facts(conn, &missing)? {
+            for f in load_facts_with(conn, &missing, &mut self.places)? {
                 self.cache.insert(f.id, f);
             }
             // Independent claimants already counted as corroborating c.
