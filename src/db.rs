@@ -93,18 +93,25 @@ pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
 /// "database is locked" at once, without waiting, while other processes are opening it (as
 /// when several start on a new database): so it waits here, up to the busy timeout.
 fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
-    let started = std::time::Instant::now();
-    loop {
+    let timeout = std::time::Duration::from_millis(BUSY_TIMEOUT_MS);
+    let deadline = std::time::Instant::now() + timeout;
+    // Each attempt may wait in SQLite's busy handler too: only for what is left of the timeout.
+    let result = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        conn.busy_timeout(left)?;
         match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy
-                    && started.elapsed() < std::time::Duration::from_millis(BUSY_TIMEOUT_MS) =>
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && !left.is_zero() =>
             {
-                std::thread::sleep(std::time::Duration::from_millis(20));
+                // Processes started together should not retry in step.
+                let jitter = u64::from(std::process::id() % 7) * 3;
+                std::thread::sleep(std::time::Duration::from_millis(10 + jitter).min(left));
             }
-            other => return other.map(|_| ()),
+            other => break other.map(|_| ()),
         }
-    }
+    };
+    conn.busy_timeout(timeout)?;
+    result
 }
 
 fn migrate(conn: &Connection, from: i64, lexicon: &Lexicon) -> Result<(), DbError> {

@@ -504,9 +504,9 @@ fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> S
     }
 }
 
-/// Loads the facts of claims by id, in the order given (ids not found are left out). Two
-/// queries for the whole list, not two per claim: a claim whose candidates are not cached
-/// needs up to `MAX_CANDIDATES` of them.
+/// Loads the facts of claims by id, in the order given (ids not found, and repeats, are
+/// left out). Two queries for the whole list, not two per claim: a claim whose candidates
+/// are not cached needs up to `MAX_CANDIDATES` of them.
 pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimFacts>> {
     load_facts_with(conn, ids, &mut PlaceInfo::cache())
 }

@@ -289,16 +289,18 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
     // Per side: claimant keys counted, and the words already seen (a wire story printed by
     // several outlets is one source: the same words count once).
     let mut counted: HashMap<&str, (HashSet<&str>, HashSet<String>)> = HashMap::new();
+    // A claimant is shown as first written on its side ("SOHR" and "l'OSDH" are one key).
+    let mut first_written: HashMap<(&str, &str), &str> = HashMap::new();
     for (cid, side, _, key) in &meta {
         let claim = index.get(cid);
+        let written = first_written.entry((side, key)).or_insert_with(|| claim.map_or(key.as_str(), |c| &c.claimant));
         let text = claim.map(|c| crate::text::fold(&c.text)).unwrap_or_default();
         let (keys, texts) = counted.entry(side).or_default();
         let copy = !texts.insert(text);
         let first_of_side = keys.is_empty();
         if first_of_side || (!keys.contains(key.as_str()) && !copy) {
             keys.insert(key);
-            // Show claimants as written rather than keys.
-            let shown = claim.map(|c| c.claimant.clone()).unwrap_or_else(|| key.clone());
+            let shown = written.to_string();
             match corroboration.iter_mut().find(|s| s.side == *side) {
                 Some(s) => {
                     s.claimants.push(shown);
