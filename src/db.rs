@@ -103,9 +103,7 @@ fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::DatabaseBusy && !left.is_zero() =>
             {
-                // Processes started together should not retry in step.
-                let jitter = u64::from(std::process::id() % 7) * 3;
-                std::thread::sleep(std::time::Duration::from_millis(10 + jitter).min(left));
+                std::thread::sleep(std::time::Duration::from_millis(10).min(left));
             }
             other => break other.map(|_| ()),
         }

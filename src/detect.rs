@@ -504,11 +504,10 @@ fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> S
     }
 }
 
-/// Loads the facts of claims by id, in the order given (ids not found, and repeats, are
-/// left out). Two queries for the whole list, not two per claim: a claim whose candidates
-/// are not cached needs up to `MAX_CANDIDATES` of them.
-pub fn load_facts(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ClaimFacts>> {
-    load_facts_with(conn, ids, &mut PlaceInfo::cache())
+/// Claim ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one query for a
+/// whole list of claims.
+fn json_ids(ids: &[i64]) -> String {
+    format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","))
 }
 
 /// What detection needs of a place, the same for every claim that names it.
@@ -519,49 +518,43 @@ struct PlaceInfo {
     ancestors: Vec<i64>,
 }
 
-type PlaceCache = HashMap<i64, PlaceInfo>;
+type PlaceCache = HashMap<i64, Option<PlaceInfo>>;
 
 impl PlaceInfo {
-    fn cache() -> PlaceCache {
-        HashMap::new()
-    }
-
-    /// The places of `ids` not in `cache` yet, read.
-    fn load(conn: &Connection, cache: &mut PlaceCache, ids: &[i64]) -> rusqlite::Result<()> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT p.name, p.kind,
-                    (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
-                      WHERE place_id = p.id AND depth > 0 ORDER BY depth))
-               FROM places p WHERE p.id = ?1",
-        )?;
-        for &id in ids {
-            if cache.contains_key(&id) {
-                continue;
-            }
-            let info = stmt.query_row([id], |r| {
-                let anc: Option<String> = r.get(2)?;
-                Ok(PlaceInfo {
-                    name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(0)?),
-                    kind: r.get(1)?,
-                    ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+    /// The place `id`, read once and then kept in `cache` (places are few, claims naming
+    /// them many). None: no longer in the gazetteer.
+    fn get<'c>(conn: &Connection, cache: &'c mut PlaceCache, id: i64) -> rusqlite::Result<Option<&'c PlaceInfo>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
+            let info = conn
+                .prepare_cached(
+                    "SELECT p.name, p.kind,
+                            (SELECT group_concat(ancestor_id) FROM (SELECT ancestor_id FROM place_ancestors
+                              WHERE place_id = p.id AND depth > 0 ORDER BY depth))
+                       FROM places p WHERE p.id = ?1",
+                )?
+                .query_row([id], |r| {
+                    let anc: Option<String> = r.get(2)?;
+                    Ok(PlaceInfo {
+                        name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(0)?),
+                        kind: r.get(1)?,
+                        ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+                    })
                 })
-            });
-            // A place no longer in the gazetteer is left out of the claim's places.
-            if let Some(info) = info.optional()? {
-                cache.insert(id, info);
-            }
+                .optional()?;
+            slot.insert(info);
         }
-        Ok(())
+        Ok(cache.get(&id).and_then(Option::as_ref))
     }
 }
 
-/// `load_facts`, with what is known of places kept in `places` (places are few, claims
-/// naming them many).
-fn load_facts_with(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqlite::Result<Vec<ClaimFacts>> {
+/// Loads the facts of claims by id, in the order given (ids not found, and repeats, are
+/// left out). Two queries for the whole list, not two per claim: a claim whose candidates
+/// are not cached needs up to `MAX_CANDIDATES` of them.
+fn load_facts(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqlite::Result<Vec<ClaimFacts>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","));
+    let list = json_ids(ids);
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.article_id, c.statement_id, c.claimant, c.claimant_key, c.claimant_side, c.polarity, c.event_type,
                 c.actor_side, c.event_date, c.date_source, c.date_precision, a.published,
@@ -620,8 +613,7 @@ fn load_facts_with(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> r
     })?;
     for row in rows {
         let (claim, id, near, broad, surface, fuzzy) = row?;
-        PlaceInfo::load(conn, places, &[id])?;
-        let (Some(f), Some(info)) = (found.get_mut(&claim), places.get(&id)) else { continue };
+        let (Some(f), Some(info)) = (found.get_mut(&claim), PlaceInfo::get(conn, places, id)?) else { continue };
         f.places.push(ClaimPlace {
             id,
             name: info.name.clone(),
@@ -671,7 +663,7 @@ impl Detector {
         Detector {
             cfg,
             cache: HashMap::new(),
-            places: PlaceInfo::cache(),
+            places: PlaceCache::new(),
             members: HashMap::new(),
             slots: Default::default(),
             now: crate::db::now(),
@@ -703,7 +695,7 @@ impl Detector {
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
-        let new = load_facts_with(conn, claim_ids, &mut self.places)?;
+        let new = load_facts(conn, claim_ids, &mut self.places)?;
         for c in &new {
             self.slots.note(c);
         }
@@ -716,7 +708,7 @@ impl Detector {
                 self.members.clear();
             }
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
-            for f in load_facts_with(conn, &missing, &mut self.places)? {
+            for f in load_facts(conn, &missing, &mut self.places)? {
                 self.cache.insert(f.id, f);
             }
             // Independent claimants already counted as corroborating c.
@@ -750,7 +742,7 @@ impl Detector {
 
 /// Reads the conflicts of the claims whose memberships are not known yet.
 fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, ids: &[i64]) -> rusqlite::Result<()> {
-    let missing: Vec<String> = ids.iter().filter(|id| !members.contains_key(id)).map(|id| id.to_string()).collect();
+    let missing: Vec<i64> = ids.iter().copied().filter(|id| !members.contains_key(id)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -759,7 +751,7 @@ fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, 
            JOIN conflicts k ON k.id = cc.conflict_id
           WHERE cc.claim_id IN (SELECT value FROM json_each(?1))",
     )?;
-    let rows = stmt.query_map([format!("[{}]", missing.join(","))], |r| {
+    let rows = stmt.query_map([json_ids(&missing)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
     })?;
     for id in ids {

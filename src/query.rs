@@ -272,18 +272,16 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
     // Conflicts can hold thousands of claims: every lookup below is by hash, never a scan.
     let mut reasons: Vec<String> = Vec::new();
     let mut reasons_seen: HashSet<&str> = HashSet::new();
-    {
-        let index: HashMap<i64, usize> = claims.iter().enumerate().map(|(i, c)| (c.claim_id, i)).collect();
-        for (cid, side, reason, _) in &meta {
-            if let Some(&i) = index.get(cid) {
-                claims[i].conflict_side = Some(side.clone());
-            }
-            if reasons_seen.insert(reason) {
-                reasons.push(reason.clone());
-            }
+    for (_, _, reason, _) in &meta {
+        if reasons_seen.insert(reason) {
+            reasons.push(reason.clone());
         }
     }
-    claims.sort_by(|a, b| a.conflict_side.cmp(&b.conflict_side).then(a.claim_id.cmp(&b.claim_id)));
+    // The claims come ordered by side already (the query above).
+    let side_of: HashMap<i64, &String> = meta.iter().map(|(cid, side, ..)| (*cid, side)).collect();
+    for c in &mut claims {
+        c.conflict_side = side_of.get(&c.claim_id).map(|s| s.to_string());
+    }
     let index: HashMap<i64, &ClaimView> = claims.iter().map(|c| (c.claim_id, c)).collect();
     let mut corroboration: Vec<SideCount> = Vec::new();
     // Per side: claimant keys counted, and the words already seen (a wire story printed by
