@@ -8,7 +8,9 @@
 //! What it measures, and why:
 //!
 //! 1. **A reproducible synthetic corpus.** N Markdown articles with front matter (title,
-//!    outlet, publication date between 20 Nov and 15 Dec 2024, lang fr/en about 50/50),
+//!    outlet, publication date from 20 Nov 2024 in index order, `--per-day` articles a day
+//!    (80 by default, so a corpus ten times larger spans ten times the days at the same
+//!    density, as an archive grows; a higher figure makes a denser corpus), lang fr/en about 50/50),
 //!    5-40 sentences each, about 4 KB on average. Sentences come from templates with slots:
 //!    attribution frames ("X a déclaré que ...", "selon X, ...", "..., X said", "X, cited by
 //!    Y, ...", "SANA quoted a military source as saying ..."), events (withdrawal, capture,
@@ -91,14 +93,27 @@ struct Args {
     scale_factor: usize,
     skip_scale: bool,
     sample: Option<usize>,
+    per_day: usize,
 }
 
 const USAGE: &str = "usage: cargo bench --bench ingest -- [--articles N] [--seed S] [--dir PATH] [--keep] \
-[--scale-factor F] [--skip-scale] [--sample I]";
+[--scale-factor F] [--skip-scale] [--per-day A] [--sample I]";
+
+/// Articles published per day, by default: a corpus grows forward in time, as an archive
+/// does, so a larger one is not a denser one (2,000 articles span 25 days).
+const PER_DAY: usize = 80;
 
 fn parse_args() -> Res<Args> {
-    let mut a =
-        Args { articles: 2000, seed: 1, dir: None, keep: false, scale_factor: 10, skip_scale: false, sample: None };
+    let mut a = Args {
+        articles: 2000,
+        seed: 1,
+        dir: None,
+        keep: false,
+        scale_factor: 10,
+        skip_scale: false,
+        sample: None,
+        per_day: PER_DAY,
+    };
     let mut it = std::env::args().skip(1);
     fn value<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Res<T> {
         let v = v.ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -114,6 +129,7 @@ fn parse_args() -> Res<Args> {
             "--scale-factor" => a.scale_factor = value(&arg, it.next())?,
             "--skip-scale" => a.skip_scale = true,
             "--sample" => a.sample = Some(value(&arg, it.next())?),
+            "--per-day" => a.per_day = value(&arg, it.next())?,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -123,6 +139,9 @@ fn parse_args() -> Res<Args> {
     }
     if a.articles == 0 {
         return Err("--articles must be at least 1".into());
+    }
+    if a.per_day == 0 {
+        return Err("--per-day must be at least 1".into());
     }
     if a.scale_factor < 2 {
         a.skip_scale = true;
@@ -1169,12 +1188,14 @@ fn first_day() -> NaiveDate {
 }
 
 /// Article `index` of the corpus of `seed`: the same bytes on every run.
-fn generate_article(seed: u64, index: usize, places: &Places) -> Generated {
+fn generate_article(seed: u64, index: usize, per_day: usize, places: &Places) -> Generated {
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0xA24B_AED4_963E_E407));
     let lang = if rng.chance(0.5) { Lang::Fr } else { Lang::En };
     let outlets: Vec<&'static Outlet> = OUTLETS.iter().filter(|o| o.lang == lang).collect();
     let outlet = *rng.pick(&outlets);
-    let published = first_day() + chrono::Duration::days(rng.below(26) as i64);
+    // In index order, `per_day` a day, a day late now and then.
+    let day = index / per_day + usize::from(rng.chance(0.2));
+    let published = first_day() + chrono::Duration::days(day as i64);
     let mut w = Writer { rng, seed, lang, places, published, outlet };
     w.article(index)
 }
@@ -1550,7 +1571,7 @@ impl CorpusStats {
 }
 
 /// Writes articles `from..to` of the seed's corpus under `dir` (1000 per sub-folder).
-fn write_corpus(dir: &Path, seed: u64, from: usize, to: usize, places: &Places) -> Res<CorpusStats> {
+fn write_corpus(dir: &Path, seed: u64, from: usize, to: usize, per_day: usize, places: &Places) -> Res<CorpusStats> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -1560,7 +1581,7 @@ fn write_corpus(dir: &Path, seed: u64, from: usize, to: usize, places: &Places) 
         if i == from || i % FILES_PER_DIR == 0 {
             std::fs::create_dir_all(&sub).map_err(|e| format!("{}: {e}", sub.display()))?;
         }
-        let a = generate_article(seed, i, places);
+        let a = generate_article(seed, i, per_day, places);
         let path = sub.join(format!("{i:07}.md"));
         std::fs::write(&path, &a.text).map_err(|e| format!("{}: {e}", path.display()))?;
         stats.articles += 1;
@@ -2001,7 +2022,7 @@ fn run() -> Res<()> {
     let args = parse_args()?;
     let places = load_places();
     if let Some(i) = args.sample {
-        print!("{}", generate_article(args.seed, i, &places).text);
+        print!("{}", generate_article(args.seed, i, args.per_day, &places).text);
         return Ok(());
     }
 
@@ -2030,7 +2051,7 @@ fn run() -> Res<()> {
 
     eprintln!("generating {n} articles (seed {}) in {}", args.seed, corpus.display());
     let t = Instant::now();
-    let stats = write_corpus(&corpus, args.seed, 0, n, &places)?;
+    let stats = write_corpus(&corpus, args.seed, 0, n, args.per_day, &places)?;
     let gen_time = t.elapsed();
 
     eprintln!("ingesting {n} articles");
@@ -2052,7 +2073,7 @@ fn run() -> Res<()> {
     if !args.skip_scale {
         eprintln!("generating {} more articles for the {}x corpus", big_n - n, args.scale_factor);
         let mut big_stats = stats;
-        big_stats.add(write_corpus(&corpus_extra, args.seed, n, big_n, &places)?);
+        big_stats.add(write_corpus(&corpus_extra, args.seed, n, big_n, args.per_day, &places)?);
         eprintln!("ingesting {big_n} articles");
         big = Some((big_stats, measure_ingest(vec![corpus.clone(), corpus_extra.clone()], &db_big)?));
         eprintln!("detection re-run on {big_n} articles");
