@@ -5,7 +5,8 @@
 //! place or an ancestor with its own (via `place_ancestors`) and whose date falls in the
 //! window. Running detection twice records nothing new.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -68,18 +69,67 @@ impl ConflictKind {
     }
 }
 
+/// A short text many claims share (a side, a polarity, a unit, a place name): held once
+/// by the detector (`Known::word`) and pointed at by every claim that has it, so that the
+/// facts cache holds about twice the claims in the same memory.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Word(Arc<str>);
+
+impl Word {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Word {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Word {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl From<&str> for Word {
+    fn from(s: &str) -> Word {
+        Word(s.into())
+    }
+}
+
+impl std::fmt::Display for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", &*self.0)
+    }
+}
+
 /// A place of a claim with its ancestors, for containment tests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimPlace {
     pub id: i64,
-    pub name: String,
-    pub kind: String,
+    pub name: Word,
+    pub kind: Word,
     pub near: bool,
     pub broad: bool,
     /// Ancestors, nearest first.
-    pub ancestors: Vec<i64>,
+    pub ancestors: Arc<[i64]>,
     /// The words in the article, and a fuzzy match's similarity (None when exact or alias).
-    pub surface: String,
+    pub surface: Box<str>,
     pub fuzzy: Option<f64>,
 }
 
@@ -88,7 +138,7 @@ impl ClaimPlace {
     fn label(&self) -> String {
         match self.fuzzy {
             Some(score) => format!("{} (\"{}\", fuzzy match {score:.2})", self.name, self.surface),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
@@ -99,17 +149,18 @@ pub struct ClaimFacts {
     pub id: i64,
     pub article_id: i64,
     pub statement_id: i64,
-    pub claimant: String,
-    pub claimant_key: String,
-    pub claimant_side: String,
-    pub polarity: String,
+    pub claimant: Box<str>,
+    pub claimant_key: Word,
+    pub claimant_side: Word,
+    pub polarity: Word,
     pub event: EventType,
-    pub actor_side: String,
+    pub actor_side: Word,
     pub date: Option<NaiveDate>,
-    pub date_source: String,
-    pub date_precision: String,
+    pub date_source: Word,
+    pub date_precision: Word,
     pub published: Option<NaiveDate>,
-    pub quantity: Option<(f64, f64, String, String)>,
+    /// Low, high (infinite: "at least"), unit, measure.
+    pub quantity: Option<(f64, f64, Word, Word)>,
     pub places: Vec<ClaimPlace>,
 }
 
@@ -233,7 +284,7 @@ impl PlaceLink<'_> {
 /// One place named two ways: "Tadmur" or "Ar Rastan (\"Rasten\", fuzzy match 0.83)".
 fn same_label(a: &ClaimPlace, b: &ClaimPlace) -> String {
     match (a.fuzzy, b.fuzzy) {
-        (None, None) => a.name.clone(),
+        (None, None) => a.name.to_string(),
         (Some(_), _) => a.label(),
         (None, Some(_)) => b.label(),
     }
@@ -412,8 +463,8 @@ fn verdict(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool)
         return Some(Verdict {
             rule: Rule::Control,
             event: "capture",
-            side_a: a.actor_side.clone(),
-            side_b: b.actor_side.clone(),
+            side_a: a.actor_side.to_string(),
+            side_b: b.actor_side.to_string(),
         });
     }
     if a.event == b.event || same_count(a, b) {
@@ -513,18 +564,40 @@ fn json_ids(ids: &[i64]) -> String {
 /// What detection needs of a place, the same for every claim that names it.
 #[derive(Debug, Clone)]
 struct PlaceInfo {
-    name: String,
-    kind: String,
-    ancestors: Vec<i64>,
+    name: Word,
+    kind: Word,
+    ancestors: Arc<[i64]>,
 }
 
-type PlaceCache = HashMap<i64, Option<PlaceInfo>>;
+/// What many claims share, kept once: places (name, kind, ancestors) and words.
+#[derive(Default)]
+struct Known {
+    /// None: no longer in the gazetteer.
+    places: HashMap<i64, Option<PlaceInfo>>,
+    words: HashSet<Word>,
+}
+
+impl Known {
+    fn clear(&mut self) {
+        self.places.clear();
+        self.words.clear();
+    }
+
+    fn word(&mut self, s: &str) -> Word {
+        if let Some(w) = self.words.get(s) {
+            return w.clone();
+        }
+        let w = Word::from(s);
+        self.words.insert(w.clone());
+        w
+    }
+}
 
 impl PlaceInfo {
-    /// The place `id`, read once and then kept in `cache` (places are few, claims naming
-    /// them many). None: no longer in the gazetteer.
-    fn get<'c>(conn: &Connection, cache: &'c mut PlaceCache, id: i64) -> rusqlite::Result<Option<&'c PlaceInfo>> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
+    /// The place `id`, read once and then kept (places are few, claims naming them many).
+    /// None: no longer in the gazetteer.
+    fn get<'c>(conn: &Connection, known: &'c mut Known, id: i64) -> rusqlite::Result<Option<&'c PlaceInfo>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = known.places.entry(id) {
             let info = conn
                 .prepare_cached(
                     "SELECT p.name, p.kind,
@@ -535,22 +608,22 @@ impl PlaceInfo {
                 .query_row([id], |r| {
                     let anc: Option<String> = r.get(2)?;
                     Ok(PlaceInfo {
-                        name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(0)?),
-                        kind: r.get(1)?,
+                        name: crate::gazetteer::strip_diacritics(&r.get::<_, String>(0)?).as_str().into(),
+                        kind: r.get::<_, String>(1)?.as_str().into(),
                         ancestors: anc.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
                     })
                 })
                 .optional()?;
             slot.insert(info);
         }
-        Ok(cache.get(&id).and_then(Option::as_ref))
+        Ok(known.places.get(&id).and_then(Option::as_ref))
     }
 }
 
 /// Loads the facts of claims by id, in the order given (ids not found, and repeats, are
 /// left out). Two queries for the whole list, not two per claim: a claim whose candidates
 /// are not cached needs up to `MAX_CANDIDATES` of them.
-fn load_facts(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqlite::Result<Vec<ClaimFacts>> {
+fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Result<Vec<ClaimFacts>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -564,28 +637,29 @@ fn load_facts(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqli
     )?;
     let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity(ids.len());
     let rows = stmt.query_map([&list], |r| {
-        let date = |s: Option<String>| s.and_then(|s| s.parse::<NaiveDate>().ok());
+        let date = |s: Option<&str>| s.and_then(|s| s.parse::<NaiveDate>().ok());
+        let mut word = |i: usize| -> rusqlite::Result<Word> { Ok(known.word(r.get_ref(i)?.as_str()?)) };
         let low: Option<f64> = r.get(13)?;
-        let unit: Option<String> = r.get(15)?;
-        let measure: Option<String> = r.get(16)?;
-        let quantity = match (low, unit, measure) {
-            (Some(lo), Some(u), Some(m)) => Some((lo, r.get::<_, Option<f64>>(14)?.unwrap_or(f64::INFINITY), u, m)),
+        let quantity = match (low, r.get_ref(15)?.as_str_or_null()?, r.get_ref(16)?.as_str_or_null()?) {
+            (Some(lo), Some(_), Some(_)) => {
+                Some((lo, r.get::<_, Option<f64>>(14)?.unwrap_or(f64::INFINITY), word(15)?, word(16)?))
+            }
             _ => None,
         };
         Ok(ClaimFacts {
             id: r.get(0)?,
             article_id: r.get(1)?,
             statement_id: r.get(2)?,
-            claimant: r.get(3)?,
-            claimant_key: r.get(4)?,
-            claimant_side: r.get(5)?,
-            polarity: r.get(6)?,
-            event: EventType::parse(&r.get::<_, String>(7)?).unwrap_or(EventType::Other),
-            actor_side: r.get(8)?,
-            date: date(r.get(9)?),
-            date_source: r.get(10)?,
-            date_precision: r.get(11)?,
-            published: date(r.get(12)?),
+            claimant: r.get_ref(3)?.as_str()?.into(),
+            claimant_key: word(4)?,
+            claimant_side: word(5)?,
+            polarity: word(6)?,
+            event: EventType::parse(r.get_ref(7)?.as_str()?).unwrap_or(EventType::Other),
+            actor_side: word(8)?,
+            date: date(r.get_ref(9)?.as_str_or_null()?),
+            date_source: word(10)?,
+            date_precision: word(11)?,
+            published: date(r.get_ref(12)?.as_str_or_null()?),
             quantity,
             places: Vec::new(),
         })
@@ -613,7 +687,7 @@ fn load_facts(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqli
     })?;
     for row in rows {
         let (claim, id, near, broad, surface, fuzzy) = row?;
-        let (Some(f), Some(info)) = (found.get_mut(&claim), PlaceInfo::get(conn, places, id)?) else { continue };
+        let (Some(f), Some(info)) = (found.get_mut(&claim), PlaceInfo::get(conn, known, id)?) else { continue };
         f.places.push(ClaimPlace {
             id,
             name: info.name.clone(),
@@ -621,7 +695,7 @@ fn load_facts(conn: &Connection, ids: &[i64], places: &mut PlaceCache) -> rusqli
             near,
             broad,
             ancestors: info.ancestors.clone(),
-            surface,
+            surface: surface.into(),
             fuzzy,
         });
     }
@@ -636,8 +710,15 @@ pub struct DetectOutcome {
     pub corroborations: usize,
 }
 
-/// A conflict a claim belongs to: its id, kind and event.
-type Membership = (i64, ConflictKind, &'static str);
+/// A conflict a claim belongs to.
+#[derive(Debug, Clone, Copy)]
+struct Membership {
+    conflict: i64,
+    kind: ConflictKind,
+    event: &'static str,
+    /// The day the conflict is about (None: its claims are undated).
+    day: Option<NaiveDate>,
+}
 
 /// Detection across many articles (an ingest): the facts of claims already compared, and
 /// the conflicts they belong to, are kept, since a stored claim never changes and only this
@@ -646,7 +727,7 @@ type Membership = (i64, ConflictKind, &'static str);
 pub struct Detector {
     cfg: DetectConfig,
     cache: HashMap<i64, ClaimFacts>,
-    places: PlaceCache,
+    known: Known,
     /// Conflicts of the claims in `members`' keys (an empty list: none), kept up to date as
     /// claims are attached.
     members: HashMap<i64, Vec<Membership>>,
@@ -663,7 +744,7 @@ impl Detector {
         Detector {
             cfg,
             cache: HashMap::new(),
-            places: PlaceCache::new(),
+            known: Known::default(),
             members: HashMap::new(),
             slots: Default::default(),
             now: crate::db::now(),
@@ -674,7 +755,7 @@ impl Detector {
     /// given to the next claims stored.
     pub fn forget(&mut self) {
         self.cache.clear();
-        self.places.clear();
+        self.known.clear();
         self.members.clear();
         self.slots.forget();
     }
@@ -685,7 +766,7 @@ impl Detector {
         self.now = crate::db::now();
         if self.slots.sync(conn)? {
             self.cache.clear();
-            self.places.clear();
+            self.known.clear();
             self.members.clear();
         }
         Ok(())
@@ -695,7 +776,7 @@ impl Detector {
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
-        let new = load_facts(conn, claim_ids, &mut self.places)?;
+        let new = load_facts(conn, claim_ids, &mut self.known)?;
         for c in &new {
             self.slots.note(c);
         }
@@ -708,7 +789,7 @@ impl Detector {
                 self.members.clear();
             }
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
-            for f in load_facts(conn, &missing, &mut self.places)? {
+            for f in load_facts(conn, &missing, &mut self.known)? {
                 self.cache.insert(f.id, f);
             }
             // Independent claimants already counted as corroborating c.
@@ -747,28 +828,53 @@ fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, 
         return Ok(());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type FROM conflict_claims cc
+        "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type, k.event_date FROM conflict_claims cc
            JOIN conflicts k ON k.id = cc.conflict_id
           WHERE cc.claim_id IN (SELECT value FROM json_each(?1))",
     )?;
     let rows = stmt.query_map([json_ids(&missing)], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
     })?;
     for id in ids {
         members.entry(*id).or_default();
     }
     for row in rows {
-        let (claim, conflict, kind, event) = row?;
+        let (claim, conflict, kind, event, day) = row?;
         // A kind or event this version does not know can never be joined: leave it out.
         let (Some(kind), Some(event)) = (ConflictKind::parse(&kind), EventType::parse(&event)) else { continue };
-        members.entry(claim).or_default().push((conflict, kind, event.name()));
+        let day = day.and_then(|d| d.parse().ok());
+        members.entry(claim).or_default().push(Membership { conflict, kind, event: event.name(), day });
     }
     Ok(())
 }
 
+/// Whether a pair of claims can join a conflict about `day`: both are dated within the
+/// window of that day (or undated), so that a conflict stays about one event at one time
+/// and does not grow along a chain of pairs, each within the window of the last.
+fn fits(day: Option<NaiveDate>, kind: ConflictKind, pair: [&ClaimFacts; 2], cfg: &DetectConfig) -> bool {
+    let Some(day) = day else { return true };
+    let hours = match kind {
+        ConflictKind::Date => DATE_CONFLICT_DAYS * 24,
+        _ => cfg.window_hours,
+    };
+    pair.iter().all(|c| c.date.is_none_or(|d| (d - day).num_hours().abs() <= hours))
+}
+
+/// The day a new conflict is about: the earlier date of the pair that flags it.
+fn conflict_day(a: &ClaimFacts, b: &ClaimFacts) -> Option<NaiveDate> {
+    a.date.into_iter().chain(b.date).min()
+}
+
 /// Records the conflicts found between `c` and other claims: a pair joins the oldest
-/// conflict of its kind and event that holds the other claim, else one that holds `c`, else
-/// a new one. Reasons are put into words only for what is stored.
+/// conflict of its kind and event that holds the other claim, else one that holds `c`, if
+/// the pair `fits` its day; else it flags a new one. Reasons are put into words only for
+/// what is stored.
 fn record(
     conn: &Connection,
     members: &mut HashMap<i64, Vec<Membership>>,
@@ -780,35 +886,47 @@ fn record(
 ) -> rusqlite::Result<()> {
     let ids: Vec<i64> = std::iter::once(c.id).chain(findings.iter().map(|(o, _)| o.id)).collect();
     load_members(conn, members, &ids)?;
-    let oldest = |members: &HashMap<i64, Vec<Membership>>, claim: i64, kind: ConflictKind, event: &str| {
-        members[&claim].iter().filter(|m| m.1 == kind && m.2 == event).map(|m| m.0).min()
-    };
     let mut created: Vec<i64> = Vec::new();
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     for (other, v) in findings {
         let Some(kind) = v.kind() else { continue };
-        let conflict = match oldest(members, other.id, kind, v.event).or(oldest(members, c.id, kind, v.event)) {
-            Some(id) => id,
+        let oldest = |claim: i64| {
+            members[&claim]
+                .iter()
+                .filter(|m| m.kind == kind && m.event == v.event && fits(m.day, kind, [c, other], cfg))
+                .min_by_key(|m| m.conflict)
+                .copied()
+        };
+        let joined = match oldest(other.id).or_else(|| oldest(c.id)) {
+            Some(m) => m,
             None => {
+                let day = conflict_day(c, other);
                 conn.prepare_cached(
-                    "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated)
-                     VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                    "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated, event_date)
+                     VALUES (?1, ?2, 'open', ?3, ?4, ?4, ?5)",
                 )?
-                .execute(params![kind.name(), v.event, explain(v, c, other, cfg), now])?;
+                .execute(params![
+                    kind.name(),
+                    v.event,
+                    explain(v, c, other, cfg),
+                    now,
+                    day.map(|d| d.to_string())
+                ])?;
                 out.conflicts_created += 1;
                 let id = conn.last_insert_rowid();
                 created.push(id);
-                id
+                Membership { conflict: id, kind, event: v.event, day }
             }
         };
+        let conflict = joined.conflict;
         let (side_c, side_o) = sides(kind, c, v);
         let mut reason: Option<String> = None;
         for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
             let list = members.entry(claim).or_default();
-            if list.iter().any(|m| m.0 == conflict) {
+            if list.iter().any(|m| m.conflict == conflict) {
                 continue;
             }
-            list.push((conflict, kind, v.event));
+            list.push(joined);
             let reason: &str = reason.get_or_insert_with(|| explain(v, c, other, cfg));
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added)
@@ -841,7 +959,7 @@ fn sides(kind: ConflictKind, c: &ClaimFacts, f: &Verdict) -> (String, String) {
     }
     let c_is_a = match kind {
         ConflictKind::Denial => c.polarity == "asserted",
-        ConflictKind::Control => c.actor_side == f.side_a,
+        ConflictKind::Control => c.actor_side.as_str() == f.side_a,
         ConflictKind::Numeric | ConflictKind::Date => true,
     };
     if c_is_a {
@@ -889,7 +1007,7 @@ mod tests {
             kind: kind.into(),
             near: false,
             broad: false,
-            ancestors: ancestors.to_vec(),
+            ancestors: ancestors.into(),
             surface: name.into(),
             fuzzy: None,
         }

@@ -786,3 +786,49 @@ fn conflicts_lists_the_newest_first_and_says_when_the_list_is_cut() {
     assert_eq!(listed, [ids[0]]);
     one.expect_stderr_contains(&format!("the 1 newest of {} conflicts", ids.len()));
 }
+
+/// A conflict is about one event at one time (claims-spec §5): reports chained day after
+/// day, each pair within the 48 h window, do not all pile into the first conflict.
+#[test]
+fn a_conflict_does_not_grow_along_a_chain_of_days() {
+    let t = TestDir::new();
+    let article = |name: &str, day: &str, outlet: &str, sentence: &str| {
+        t.write(
+            &format!("in/{name}.md"),
+            format!("---\ntitle: {name}\noutlet: {outlet}\npublished: 2024-12-{day}\nlang: en\n---\n{sentence}\n"),
+        );
+    };
+    // Bodies differ: an article is known by its body.
+    let says = |who: &str| format!("Government forces withdrew from Palmyra, {who} said.");
+    let denies = |when: &str| {
+        format!("A military source said {when} that reports of the army's withdrawal from Palmyra are baseless.")
+    };
+    article("a", "02", "Reuters", &says("local sources"));
+    article("b", "02", "SANA", &denies("today"));
+    article("c", "04", "SANA", &denies("again"));
+    article("d", "06", "AP", &says("residents"));
+    t.run(&["ingest", "in"]).expect_code(0);
+    let conn = rusqlite::Connection::open(t.db()).unwrap();
+    let members = |sql: &str| -> Vec<(i64, String, String)> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let rows = members(
+        "SELECT cc.conflict_id, a.published, c.polarity FROM conflict_claims cc
+           JOIN claims c ON c.id = cc.claim_id JOIN articles a ON a.id = c.article_id
+          ORDER BY cc.conflict_id, a.published",
+    );
+    let days = |conflict: i64| -> Vec<&str> { rows.iter().filter(|r| r.0 == conflict).map(|r| r.1.as_str()).collect() };
+    let conflicts: BTreeSet<i64> = rows.iter().map(|r| r.0).collect();
+    let conflicts: Vec<i64> = conflicts.into_iter().collect();
+    assert_eq!(conflicts.len(), 2, "{rows:?}");
+    // The 2 December pair and the denial two days later; then that denial and the report
+    // four days after the first, which is too far from 2 December to be the same event.
+    assert_eq!(days(conflicts[0]), ["2024-12-02", "2024-12-02", "2024-12-04"], "{rows:?}");
+    assert_eq!(days(conflicts[1]), ["2024-12-04", "2024-12-06"], "{rows:?}");
+    let anchor: Vec<String> = conflicts
+        .iter()
+        .map(|id| conn.query_row("SELECT event_date FROM conflicts WHERE id = ?1", [id], |r| r.get(0)).unwrap())
+        .collect();
+    assert_eq!(anchor, ["2024-12-02", "2024-12-04"]);
+}

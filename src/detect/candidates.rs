@@ -69,7 +69,7 @@ impl Slots {
         for p in &c.places {
             let at = Slot { place: p.id, event: c.event, day: c.date, inside: false };
             self.push(at, c.id);
-            for &a in std::iter::once(&p.id).chain(&p.ancestors) {
+            for &a in std::iter::once(&p.id).chain(p.ancestors.iter()) {
                 self.push(Slot { place: a, event: c.event, day: c.date, inside: true }, c.id);
             }
         }
