@@ -449,9 +449,7 @@ impl Gazetteer {
             last_cue_end[t] =
                 if cue_ending[t].is_some() { Some(t) } else { t.checked_sub(1).and_then(|p| last_cue_end[p]) };
             // The first token of the run of determiners that ends just before token t.
-            let is_det = |i: usize| {
-                matches!(&text[tokens[i].start..tokens[i].end], "l" | "la" | "le" | "les" | "the" | "de" | "du")
-            };
+            let is_det = |i: usize| lex.determiners.contains(&text[tokens[i].start..tokens[i].end]);
             determiners_from[t] = if t > 0 && is_det(t - 1) { determiners_from[t - 1] } else { t };
         }
         // list_start[ri]: where the list holding place ri starts (see below).
@@ -467,7 +465,7 @@ impl Gazetteer {
                 if let Some(p) = raw_covering[k - 1] {
                     k = list_start[p];
                     break;
-                } else if is_connector(w) {
+                } else if lex.list_connectors.contains(w) {
                     k -= 1;
                 } else {
                     break;
@@ -607,11 +605,6 @@ impl Gazetteer {
         }
         best
     }
-}
-
-/// Words that join the items of a list of places ("de Sukhna, de Farqlas et de Palmyre").
-fn is_connector(w: &str) -> bool {
-    matches!(w, "et" | "and" | "de" | "d" | "du" | "des" | "la" | "le" | "l" | "les" | "of" | "the" | "or" | "ou" | "a")
 }
 
 #[cfg(test)]

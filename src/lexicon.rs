@@ -128,6 +128,8 @@ struct LangFile {
 struct WordsSection {
     stopwords: Vec<String>,
     place_prepositions: Vec<String>,
+    determiners: Vec<String>,
+    list_connectors: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -318,6 +320,10 @@ pub struct LangLexicon {
     /// Every folded word the lexicon knows, to keep them from being taken for place names.
     pub known_words: std::collections::HashSet<String>,
     pub place_prepositions: std::collections::HashSet<String>,
+    /// Words that may stand between a cue and the name it governs ("loyal to the ...").
+    pub determiners: std::collections::HashSet<String>,
+    /// Words that join the items of a list of places ("de Sukhna, de Farqlas et de Palmyre").
+    pub list_connectors: std::collections::HashSet<String>,
     /// Words that open a relative clause ("which", "ce que"): not part of a claimant's name.
     pub relative_pronouns: std::collections::HashSet<String>,
     /// Words after a name that make it a qualifier ("Turkey-backed", "Iran-aligned").
@@ -510,6 +516,8 @@ impl LangFile {
         q.displaced.extend(oq.displaced);
         self.words.stopwords.extend(o.words.stopwords);
         self.words.place_prepositions.extend(o.words.place_prepositions);
+        self.words.determiners.extend(o.words.determiners);
+        self.words.list_connectors.extend(o.words.list_connectors);
     }
 }
 
@@ -665,6 +673,8 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         day_markers: f.time.day_markers.iter().map(|s| fold(s)).collect(),
         known_words,
         place_prepositions,
+        determiners: f.words.determiners.iter().flat_map(|w| words(w)).collect(),
+        list_connectors: f.words.list_connectors.iter().flat_map(|w| words(w)).collect(),
         abbreviations: f.statements.abbreviations.iter().map(|a| words(a).join(" ")).collect(),
         not_an_actor_after: pl.not_a_place_after.iter().flat_map(|w| words(w)).collect(),
         relative_pronouns: a.relative_pronouns.iter().flat_map(|w| words(w)).collect(),
