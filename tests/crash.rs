@@ -270,7 +270,7 @@ fn sigkill_during_ingest_leaves_a_sound_database() {
         let target = plan.pop().unwrap();
         run += 1;
         assert!(run <= kills * 2, "seed {seed}: only {killed} of {kills} runs could be killed in {run} tries");
-        // Past the target, a moment within a batch (they commit every 500 ms or 200 articles).
+        // Past the target, a moment within a batch (they commit every 2 s or 1,000 articles).
         let extra = Duration::from_millis(rng.below(700));
         let mut child = ingest(t.path(), "crash.db").spawn().unwrap();
         let t1 = Instant::now();

@@ -28,9 +28,12 @@ use rusqlite::Connection;
 const QUEUE_DEPTH: usize = 64;
 /// A batch commits after this many articles or this long, whichever comes first: fewer
 /// commits (and WAL checkpoints) than one per article, while other processes wait at most
-/// this long for the write lock.
-const BATCH_ARTICLES: usize = 200;
-const BATCH_MILLIS: u128 = 500;
+/// this long for the write lock. A page changed by every batch (the end of an index) is
+/// written to the WAL once per commit: 20,000 bench articles wrote 3.2 GB with these
+/// bounds, 4.9 GB with 200 articles or 500 ms, and took 2-15% less time (four alternating
+/// runs each).
+const BATCH_ARTICLES: usize = 1000;
+const BATCH_MILLIS: u128 = 2000;
 
 enum Extracted {
     Article(Box<(Article, Extraction)>),
