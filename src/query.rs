@@ -208,7 +208,8 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> rusqlite::Result<Vec<ClaimV
     rows.collect()
 }
 
-pub fn conflict_ids(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<Vec<i64>> {
+/// The conditions of `f` on `conflicts k`, with their arguments.
+fn conflict_conditions(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<(String, Vec<Value>)> {
     let mut conds = vec!["1".to_string()];
     let mut args: Vec<Value> = Vec::new();
     if let Some(s) = &f.status {
@@ -234,10 +235,33 @@ pub fn conflict_ids(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<V
         ));
         args.extend(f.articles.iter().map(|&a| Value::Integer(a)));
     }
-    let sql = format!("SELECT k.id FROM conflicts k WHERE {} ORDER BY k.id", conds.join(" AND "));
-    let mut stmt = conn.prepare(&sql)?;
+    Ok((conds.join(" AND "), args))
+}
+
+/// Ids of the conflicts that pass `f`, oldest first.
+pub fn conflict_ids(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<Vec<i64>> {
+    let (conds, args) = conflict_conditions(conn, f)?;
+    let mut stmt = conn.prepare(&format!("SELECT k.id FROM conflicts k WHERE {conds} ORDER BY k.id"))?;
     let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect();
     ids
+}
+
+/// The ids of the `limit` newest conflicts that pass `f` (all of them for 0), newest first,
+/// and how many pass it. Reads only the rows it returns, and an index to count: listing the
+/// newest 100 of 227,000 conflicts took 120 ms when every id was read, in a table whose
+/// rows hold long explanations.
+pub fn newest_conflict_ids(conn: &Connection, f: &ConflictFilter, limit: usize) -> rusqlite::Result<(Vec<i64>, usize)> {
+    let (conds, args) = conflict_conditions(conn, f)?;
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM conflicts k WHERE {conds}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = if limit == 0 { -1 } else { limit as i64 };
+    let mut stmt =
+        conn.prepare(&format!("SELECT k.id FROM conflicts k WHERE {conds} ORDER BY k.id DESC LIMIT {limit}"))?;
+    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok((ids, total as usize))
 }
 
 pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictView>> {

@@ -68,17 +68,17 @@ pub fn list(ctx: &Ctx, a: ConflictsArgs) -> Result<Done, Fatal> {
     }
     let filter =
         ConflictFilter { status: a.status, place: a.place, event: a.event, kind: a.kind, articles: Vec::new() };
-    let ids = query::conflict_ids(&conn, &filter)?;
-    let shown = if a.limit == 0 { ids.len() } else { a.limit.min(ids.len()) };
+    let (ids, total) = query::newest_conflict_ids(&conn, &filter, a.limit)?;
+    let shown = ids.len();
     let mut list = Vec::with_capacity(shown);
-    for &id in ids.iter().rev().take(shown) {
+    for &id in &ids {
         list.extend(query::conflict(&conn, id)?);
     }
     let mut out = crate::cmd::stdout();
     render::conflict_list(&list, a.format, &mut out)?;
     crate::cmd::finish(out)?;
-    if shown < ids.len() {
-        eprintln!("claimtrack: the {shown} newest of {} conflicts; --limit 0 lists them all", ids.len());
+    if shown < total {
+        eprintln!("claimtrack: the {shown} newest of {total} conflicts; --limit 0 lists them all");
     }
     Ok(Done::Ok)
 }
