@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo bench --bench ingest -- [--articles N] [--seed S] [--dir PATH] [--keep]
-//!                               [--scale-factor F] [--skip-scale] [--sample I]
+//!                               [--scale-factor F] [--skip-scale] [--per-day A]
+//!                               [--sample I] [--generate-only]
 //! ```
 //!
 //! What it measures, and why:
@@ -21,7 +22,8 @@
 //!    same places and days and conflicts really occur. Death tolls and event days derive
 //!    from the (seed, place, day) "incident", each side then shading the figure its own way,
 //!    so claims agree (corroborations) as well as disagree (conflicts). The same seed always
-//!    gives the same bytes; `--sample I` prints article I and exits.
+//!    gives the same bytes; `--sample I` prints article I and exits; `--generate-only`
+//!    writes the corpus to `--dir` and exits (to time `claimtrack ingest` on it).
 //! 2. **Ingest end to end** through the library's real path (`cmd::ingest::run_ingest`:
 //!    walking the folder, reading files, extraction on every core, storage, incremental
 //!    conflict detection): wall time, articles/s, MB/s of input files, and the process's
@@ -94,10 +96,11 @@ struct Args {
     skip_scale: bool,
     sample: Option<usize>,
     per_day: usize,
+    generate_only: bool,
 }
 
 const USAGE: &str = "usage: cargo bench --bench ingest -- [--articles N] [--seed S] [--dir PATH] [--keep] \
-[--scale-factor F] [--skip-scale] [--per-day A] [--sample I]";
+[--scale-factor F] [--skip-scale] [--per-day A] [--sample I] [--generate-only]";
 
 /// Articles published per day, by default: a corpus grows forward in time, as an archive
 /// does, so a larger one is not a denser one (2,000 articles span 25 days).
@@ -113,6 +116,7 @@ fn parse_args() -> Res<Args> {
         skip_scale: false,
         sample: None,
         per_day: PER_DAY,
+        generate_only: false,
     };
     let mut it = std::env::args().skip(1);
     fn value<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Res<T> {
@@ -130,6 +134,7 @@ fn parse_args() -> Res<Args> {
             "--skip-scale" => a.skip_scale = true,
             "--sample" => a.sample = Some(value(&arg, it.next())?),
             "--per-day" => a.per_day = value(&arg, it.next())?,
+            "--generate-only" => a.generate_only = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -2053,6 +2058,14 @@ fn run() -> Res<()> {
     let t = Instant::now();
     let stats = write_corpus(&corpus, args.seed, 0, n, args.per_day, &places)?;
     let gen_time = t.elapsed();
+    if args.generate_only {
+        if args.dir.is_none() {
+            return Err("--generate-only needs --dir: the corpus would be removed at exit".into());
+        }
+        let mb = stats.bytes as f64 / 1e6;
+        println!("{n} articles, {mb:.1} MB, in {} ({:.2} s)", corpus.display(), gen_time.as_secs_f64());
+        return Ok(());
+    }
 
     eprintln!("ingesting {n} articles");
     let ing = measure_ingest(vec![corpus.clone()], &db)?;
