@@ -32,6 +32,9 @@ const PLACE_CARRY_STATEMENTS: usize = 2;
 const INVERTED_SUBJECT_MAX_WORDS: usize = 16;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
+/// A "not a speaker" noun heads the subject when it starts at most this many words before
+/// the subject's end ("the figures", "ces derniers chiffres").
+const THING_SUBJECT_WORDS: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Polarity {
@@ -664,7 +667,9 @@ impl Pipeline {
             // "Ces événements témoignent de ...", "The figures show ...": things do not speak;
             // the sentence is the outlet's own.
             let thing_subject = subject_actors.is_empty()
-                && cues.iter().any(|h| *h.tag == Cue::NotASpeaker && h.end <= subj_end && h.start + 3 >= subj_end);
+                && cues.iter().any(|h| {
+                    *h.tag == Cue::NotASpeaker && h.end <= subj_end && h.start + THING_SUBJECT_WORDS >= subj_end
+                });
             if subject_words.is_empty() || thing_subject {
                 return self.outlet_voice(article, n);
             }
