@@ -570,8 +570,18 @@ impl Pipeline {
                     return Frame { source: last.clone(), content, claimant_spans: vec![span], denial_verb: false };
                 }
             }
-            let source = self.resolve(article, claimant, claimant_actor, None, None, true, ctx);
-            return Frame { source, content, claimant_spans: vec![span], denial_verb: false };
+            let (claimant, claimant_actor, relay, spans) = self.passive_relay(
+                s,
+                folded,
+                tokens,
+                cues,
+                actors,
+                (src_start, src_end),
+                (claimant, claimant_actor, span),
+            );
+            let (relayed_by, relay_actor) = relay.unzip();
+            let source = self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor.flatten(), true, ctx);
+            return Frame { source, content, claimant_spans: spans, denial_verb: false };
         }
 
         // A verb of saying or denying.
@@ -628,17 +638,21 @@ impl Pipeline {
             let closing = n.saturating_sub(v.end) <= CLOSING_FRAME_WORDS;
             let parenthetical = !subject_empty && (pre_has_event || closing);
             if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
-                let (claimant_text, actor, span) = if subject_empty {
+                let region = if subject_empty {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
                     let (a_start, _) = orig(v.end, n);
                     let rest = &s[a_start.min(s.len())..];
-                    let a_end = a_start + rest.find([',', ';', '.', '(']).unwrap_or(rest.len());
-                    self.claimant_from(s, a_start, a_end, actors, true)
+                    (a_start, a_start + rest.find([',', ';', '.', '(']).unwrap_or(rest.len()))
                 } else {
-                    self.claimant_from(s, boundary.unwrap_or(0), s_end, actors, true)
+                    (boundary.unwrap_or(0), s_end)
                 };
-                let source = self.resolve(article, claimant_text, actor, None, None, true, ctx);
-                return Frame { source, content: 0..pre_tokens.min(n), claimant_spans: vec![span], denial_verb };
+                let found = self.claimant_from(s, region.0, region.1, actors, true);
+                let (claimant, claimant_actor, relay, spans) =
+                    self.passive_relay(s, folded, tokens, cues, actors, region, found);
+                let (relayed_by, relay_actor) = relay.unzip();
+                let source =
+                    self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor.flatten(), true, ctx);
+                return Frame { source, content: 0..pre_tokens.min(n), claimant_spans: spans, denial_verb };
             }
             let subject_actors: Vec<&ActorMention> =
                 actors.iter().filter(|m| m.start >= s_start && m.end <= s_end).collect();
@@ -721,6 +735,39 @@ impl Pipeline {
         }
 
         self.outlet_voice(article, n)
+    }
+
+    /// A claimant phrase (`region`, where `found` was read) that holds a passive relay
+    /// ("une source militaire citée par SANA", "a military source quoted by SANA", after
+    /// "selon" or in an inverted frame): the claimant is the words before the cue, the relay
+    /// the words after it. Returns the claimant, its actor, the relay with its actor, and the
+    /// spans of both; `found` as it was when there is no such cue.
+    #[allow(clippy::type_complexity)]
+    fn passive_relay(
+        &self,
+        s: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        cues: &[Hit<'_, Cue>],
+        actors: &[ActorMention],
+        region: (usize, usize),
+        (claimant, actor, span): (String, Option<usize>, (usize, usize)),
+    ) -> (String, Option<usize>, Option<(String, Option<usize>)>, Vec<(usize, usize)>) {
+        let cue = cues.iter().find(|h| {
+            *h.tag == Cue::RelayPassive
+                && h.end < tokens.len()
+                && folded.original(tokens[h.start].start) > region.0
+                && folded.original_end(tokens[h.end - 1].end, s) < region.1
+        });
+        let Some(cue) = cue else { return (claimant, actor, None, vec![span]) };
+        let cue_start = folded.original(tokens[cue.start].start);
+        let cue_end = folded.original_end(tokens[cue.end - 1].end, s);
+        let (c, c_actor, c_span) = self.claimant_from(s, region.0, cue_start, actors, false);
+        let (r, r_actor, r_span) = self.claimant_from(s, cue_end, region.1, actors, false);
+        if c.is_empty() || r.is_empty() {
+            return (claimant, actor, None, vec![span]);
+        }
+        (c, c_actor, Some((r, r_actor)), vec![c_span, r_span])
     }
 
     fn outlet_voice(&self, article: &Article, n: usize) -> Frame {
