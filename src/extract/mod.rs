@@ -742,7 +742,7 @@ impl Pipeline {
     /// "selon" or in an inverted frame): the claimant is the words before the cue, the relay
     /// the words after it. Returns the claimant, its actor, the relay with its actor, and the
     /// spans of both; `found` as it was when there is no such cue.
-    #[allow(clippy::type_complexity)]
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn passive_relay(
         &self,
         s: &str,
