@@ -148,6 +148,9 @@ fn parse_args() -> Res<Args> {
     if a.per_day == 0 {
         return Err("--per-day must be at least 1".into());
     }
+    if a.generate_only && a.dir.is_none() {
+        return Err("--generate-only needs --dir: the corpus would be removed at exit".into());
+    }
     if a.scale_factor < 2 {
         a.skip_scale = true;
     }
@@ -2059,9 +2062,6 @@ fn run() -> Res<()> {
     let stats = write_corpus(&corpus, args.seed, 0, n, args.per_day, &places)?;
     let gen_time = t.elapsed();
     if args.generate_only {
-        if args.dir.is_none() {
-            return Err("--generate-only needs --dir: the corpus would be removed at exit".into());
-        }
         let mb = stats.bytes as f64 / 1e6;
         println!("{n} articles, {mb:.1} MB, in {} ({:.2} s)", corpus.display(), gen_time.as_secs_f64());
         return Ok(());

@@ -29,8 +29,8 @@ pub const MAX_CANDIDATES: usize = 300;
 /// Corroboration is counted per independent claimant (claims-spec §5): a claim records the
 /// first agreeing claim of at most this many other claimants.
 pub const MAX_CORROBORATING_CLAIMANTS: usize = 20;
-/// Facts of at most this many claims are kept between articles (about 50 MB); past it the
-/// cache starts afresh, so memory stays flat however large the corpus.
+/// Facts of at most this many claims are kept between articles (a few tens of MB, their
+/// words and places shared); past it the cache starts afresh, so memory stays flat however large the corpus.
 const FACTS_CACHE_CLAIMS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
@@ -787,6 +787,9 @@ impl Detector {
             if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
                 self.cache.clear();
                 self.members.clear();
+                // Words too (claimant keys are free text, so they grow with the corpus);
+                // claims still held keep theirs.
+                self.known.words.clear();
             }
             let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
             for f in load_facts(conn, &missing, &mut self.known)? {

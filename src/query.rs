@@ -248,19 +248,23 @@ pub fn conflict_ids(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<V
 
 /// The ids of the `limit` newest conflicts that pass `f` (all of them for 0), newest first,
 /// and how many pass it. Reads only the rows it returns, and an index to count: listing the
-/// newest 100 of 227,000 conflicts took 120 ms when every id was read, in a table whose
+/// newest 100 of 227,000 conflicts took 130 ms when every id was read, in a table whose
 /// rows hold long explanations.
 pub fn newest_conflict_ids(conn: &Connection, f: &ConflictFilter, limit: usize) -> rusqlite::Result<(Vec<i64>, usize)> {
     let (conds, args) = conflict_conditions(conn, f)?;
+    let sql_limit = if limit == 0 { -1 } else { limit as i64 };
+    let mut stmt =
+        conn.prepare(&format!("SELECT k.id FROM conflicts k WHERE {conds} ORDER BY k.id DESC LIMIT {sql_limit}"))?;
+    let ids = stmt.query_map(params_from_iter(args.iter()), |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    if ids.len() < limit || limit == 0 {
+        let total = ids.len();
+        return Ok((ids, total));
+    }
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM conflicts k WHERE {conds}"),
         params_from_iter(args.iter()),
         |r| r.get(0),
     )?;
-    let limit = if limit == 0 { -1 } else { limit as i64 };
-    let mut stmt =
-        conn.prepare(&format!("SELECT k.id FROM conflicts k WHERE {conds} ORDER BY k.id DESC LIMIT {limit}"))?;
-    let ids = stmt.query_map(params_from_iter(args), |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok((ids, total as usize))
 }
 

@@ -738,8 +738,8 @@ impl Pipeline {
     }
 
     /// A claimant phrase (`region`, where `found` was read) that holds a passive relay
-    /// ("une source militaire citée par SANA", "a military source quoted by SANA", after
-    /// "selon" or in an inverted frame): the claimant is the words before the cue, the relay
+    /// ("selon une source militaire citée par SANA", "according to a resident cited by the
+    /// SOHR", "..., a affirmé un habitant interrogé par l'AFP"): the claimant is the words before the cue, the relay
     /// the words after it. Returns the claimant, its actor, the relay with its actor, and the
     /// spans of both; `found` as it was when there is no such cue.
     #[allow(clippy::type_complexity, clippy::too_many_arguments)]
