@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_reviews.sql"),
     include_str!("../migrations/0002_claim_place_lookup.sql"),
     include_str!("../migrations/0003_conflict_day.sql"),
+    include_str!("../migrations/0004_fewer_rows_per_claim.sql"),
 ];
 
 /// How long a writer waits for another before SQLITE_BUSY reaches us (ms). Ingest commits

@@ -5,7 +5,11 @@
 //! place or an ancestor with its own (via `place_ancestors`) and whose date falls in the
 //! window. Running detection twice records nothing new.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// Claim and place ids are keys by the million on the writer's path: FxHash, not SipHash
+// (no untrusted keys here, and it hashes an i64 in a few instructions).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -561,6 +565,15 @@ fn json_ids(ids: &[i64]) -> String {
     format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","))
 }
 
+/// Appends one agreement to the JSON array of `claim_corroborations.agreements` (opened
+/// here, closed by the caller).
+fn push_agreement(json: &mut String, claim: i64, reason: &str) {
+    json.push(if json.is_empty() { '[' } else { ',' });
+    json.push_str(&format!("{{\"claim\":{claim},\"reason\":"));
+    json.push_str(&serde_json::to_string(reason).unwrap_or_else(|_| "\"\"".into()));
+    json.push('}');
+}
+
 /// What detection needs of a place, the same for every claim that names it.
 #[derive(Debug, Clone)]
 struct PlaceInfo {
@@ -635,7 +648,7 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
            FROM claims c JOIN articles a ON a.id = c.article_id
           WHERE c.id IN (SELECT value FROM json_each(?1))",
     )?;
-    let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity(ids.len());
+    let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
     let rows = stmt.query_map([&list], |r| {
         let date = |s: Option<&str>| s.and_then(|s| s.parse::<NaiveDate>().ok());
         let mut word = |i: usize| -> rusqlite::Result<Word> { Ok(known.word(r.get_ref(i)?.as_str()?)) };
@@ -732,6 +745,10 @@ pub struct Detector {
     /// claims are attached.
     members: HashMap<i64, Vec<Membership>>,
     slots: candidates::Slots,
+    /// Conflicts that gained claims in the open transaction, marked updated by `finish`
+    /// once per transaction rather than once per claim attached (each update rewrites the
+    /// conflict's row, long explanation and all).
+    touched: BTreeSet<i64>,
     /// When conflicts are flagged and claims attached: one time per write transaction (set
     /// by `sync`), so that a conflict flagged and filled in one batch shows no claims as
     /// "attached" afterwards, while a review committed by another process between batches
@@ -743,10 +760,11 @@ impl Detector {
     pub fn new(cfg: DetectConfig) -> Detector {
         Detector {
             cfg,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             known: Known::default(),
-            members: HashMap::new(),
+            members: HashMap::default(),
             slots: Default::default(),
+            touched: BTreeSet::new(),
             now: crate::db::now(),
         }
     }
@@ -758,6 +776,22 @@ impl Detector {
         self.known.clear();
         self.members.clear();
         self.slots.forget();
+        self.touched.clear();
+    }
+
+    /// Call it before committing the write transaction: marks the conflicts that gained
+    /// claims in it as updated, and flags new material on those a reviewer has looked at
+    /// (never reopening them silently).
+    pub fn finish(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "UPDATE conflicts SET updated = ?2,
+                    new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
+              WHERE id = ?1",
+        )?;
+        for conflict in std::mem::take(&mut self.touched) {
+            stmt.execute(params![conflict, self.now])?;
+        }
+        Ok(())
     }
 
     /// Call it at the start of each write transaction: what was cached is dropped when
@@ -797,6 +831,7 @@ impl Detector {
             }
             // Independent claimants already counted as corroborating c.
             let mut corroborating: Vec<&str> = Vec::new();
+            let mut agreements = String::new();
             let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
             for id in cands {
                 let Some(other) = self.cache.get(&id) else { continue };
@@ -808,15 +843,21 @@ impl Detector {
                     continue;
                 }
                 corroborating.push(&other.claimant_key);
+                push_agreement(&mut agreements, other.id, &explain(&v, &c, other, &cfg));
+            }
+            if !corroborating.is_empty() {
+                agreements.push(']');
+                // A claim's agreements are those found when it was stored: detection run
+                // again over it records nothing new.
                 let n = conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO corroborations (claim_id, by_claim_id, reason) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![c.id, other.id, explain(&v, &c, other, &cfg)])?;
-                out.corroborations += n;
+                    .prepare_cached("INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)")?
+                    .execute(params![c.id, agreements])?;
+                if n > 0 {
+                    out.corroborations += corroborating.len();
+                }
             }
             if !conflicting.is_empty() {
-                record(conn, &mut self.members, &c, &conflicting, &cfg, &self.now, &mut out)?;
+                record(conn, &mut self.members, &mut self.touched, &c, &conflicting, &cfg, &self.now, &mut out)?;
             }
             self.cache.insert(c.id, c);
         }
@@ -881,6 +922,7 @@ fn conflict_day(a: &ClaimFacts, b: &ClaimFacts) -> Option<NaiveDate> {
 fn record(
     conn: &Connection,
     members: &mut HashMap<i64, Vec<Membership>>,
+    touched: &mut BTreeSet<i64>,
     c: &ClaimFacts,
     findings: &[(&ClaimFacts, Verdict)],
     cfg: &DetectConfig,
@@ -890,7 +932,6 @@ fn record(
     let ids: Vec<i64> = std::iter::once(c.id).chain(findings.iter().map(|(o, _)| o.id)).collect();
     load_members(conn, members, &ids)?;
     let mut created: Vec<i64> = Vec::new();
-    let mut touched: BTreeSet<i64> = BTreeSet::new();
     for (other, v) in findings {
         let Some(kind) = v.kind() else { continue };
         let oldest = |claim: i64| {
@@ -941,15 +982,6 @@ fn record(
                 touched.insert(conflict);
             }
         }
-    }
-    // New claims on a conflict a reviewer has looked at: flag them, never reopen silently.
-    for conflict in touched {
-        conn.prepare_cached(
-            "UPDATE conflicts SET updated = ?2,
-                    new_material = CASE WHEN status != 'open' THEN 1 ELSE new_material END
-              WHERE id = ?1",
-        )?
-        .execute(params![conflict, now])?;
     }
     Ok(())
 }

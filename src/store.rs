@@ -61,6 +61,7 @@ pub fn store_article(
     let stored = (|| {
         detector.sync(conn)?;
         let s = store_in(conn, pipeline, actors, article, extraction, detector)?;
+        detector.finish(conn)?;
         conn.execute_batch("COMMIT")?;
         Ok(s)
     })();
@@ -101,15 +102,16 @@ pub fn store_in(
     }
     let outlet_id: Option<i64> = match article.outlet.as_deref() {
         Some(name) => {
-            tx.execute("INSERT OR IGNORE INTO outlets (name) VALUES (?1)", [name])?;
-            Some(tx.query_row("SELECT id FROM outlets WHERE name = ?1", [name], |r| r.get(0))?)
+            tx.prepare_cached("INSERT OR IGNORE INTO outlets (name) VALUES (?1)")?.execute([name])?;
+            Some(tx.prepare_cached("SELECT id FROM outlets WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
         }
         None => None,
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO articles (content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+    )?
+    .execute(params![
             hash,
             article.source,
             outlet_id,
@@ -120,8 +122,7 @@ pub fn store_in(
             article.lang.map(|l| l.code()).unwrap_or("en"),
             article.body,
             crate::db::now()
-        ],
-    )?;
+        ])?;
     let article_id = tx.last_insert_rowid();
 
     let mut statement_ids = Vec::with_capacity(extraction.statements.len());

@@ -92,7 +92,7 @@ impl<'a> Writer<'a> {
         if self.started.take().is_none() {
             return Ok(());
         }
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        if let Err(e) = self.detector.finish(self.conn).and_then(|()| self.conn.execute_batch("COMMIT")) {
             return Err(self.recover(s, format!("committing: {e}")));
         }
         self.pending_bytes = 0;

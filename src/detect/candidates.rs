@@ -11,7 +11,7 @@
 //! Only the writer changes the database while it holds its transaction; when another
 //! process has committed in between (`PRAGMA data_version`), the slots are read afresh.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
@@ -188,7 +188,7 @@ struct Found {
 
 impl Found {
     fn new(me: i64) -> Found {
-        Found { me, ids: Vec::new(), seen: HashSet::new() }
+        Found { me, ids: Vec::new(), seen: HashSet::default() }
     }
 
     fn extend(&mut self, ids: &[i64]) {
