@@ -559,10 +559,14 @@ fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> S
     }
 }
 
-/// Claim ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one query for a
-/// whole list of claims.
+/// Claim ids, without repeats, as a JSON array for `json_each(?) j CROSS JOIN t ON t.id =
+/// j.value`: one query for a whole list of claims, each looked up by its key. (`t.id IN
+/// (SELECT value FROM json_each(?))` builds a temporary index on every call: a fifth of
+/// the writer's instructions went into opening and zeroing them.)
 fn json_ids(ids: &[i64]) -> String {
-    format!("[{}]", ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(","))
+    let mut seen = HashSet::default();
+    let unique: Vec<String> = ids.iter().filter(|id| seen.insert(**id)).map(|id| id.to_string()).collect();
+    format!("[{}]", unique.join(","))
 }
 
 /// Appends one agreement to the JSON array of `claim_corroborations.agreements` (opened
@@ -645,8 +649,7 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         "SELECT c.id, c.article_id, c.statement_id, c.claimant, c.claimant_key, c.claimant_side, c.polarity, c.event_type,
                 c.actor_side, c.event_date, c.date_source, c.date_precision, a.published,
                 c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure
-           FROM claims c JOIN articles a ON a.id = c.article_id
-          WHERE c.id IN (SELECT value FROM json_each(?1))",
+           FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value JOIN articles a ON a.id = c.article_id",
     )?;
     let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
     let rows = stmt.query_map([&list], |r| {
@@ -681,12 +684,10 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         let f = f?;
         found.insert(f.id, f);
     }
-    // Places in (claim, place) order, so a claim's places come as they always have.
+    // A claim's places come in its key's order, (claim, place), as they always have.
     let mut stmt = conn.prepare_cached(
         "SELECT cp.claim_id, cp.place_id, cp.relation, cp.reading, cp.surface, cp.match_kind, cp.score
-           FROM claim_places cp
-          WHERE cp.claim_id IN (SELECT value FROM json_each(?1))
-          ORDER BY cp.claim_id, cp.place_id",
+           FROM json_each(?1) j CROSS JOIN claim_places cp ON cp.claim_id = j.value",
     )?;
     let rows = stmt.query_map([&list], |r| {
         Ok((
@@ -713,6 +714,85 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         });
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// A claim as the writer stored it (the columns `load_facts` reads back), for
+/// `Detector::detect_stored`.
+#[derive(Debug, Clone)]
+pub struct StoredClaim<'a> {
+    pub id: i64,
+    pub article_id: i64,
+    pub statement_id: i64,
+    pub claimant: &'a str,
+    pub claimant_key: String,
+    pub claimant_side: &'a str,
+    pub polarity: &'static str,
+    pub event: EventType,
+    pub actor_side: &'a str,
+    pub date: Option<NaiveDate>,
+    pub date_source: &'static str,
+    pub date_precision: &'static str,
+    pub published: Option<NaiveDate>,
+    /// Low, high (None: open-ended), unit, measure.
+    pub quantity: Option<(f64, Option<f64>, &'a str, &'a str)>,
+    /// As stored in `claim_places`: the first row of each place kept.
+    pub places: Vec<StoredPlace<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredPlace<'a> {
+    pub id: i64,
+    pub near: bool,
+    pub broad: bool,
+    pub surface: &'a str,
+    pub fuzzy: Option<f64>,
+}
+
+impl StoredClaim<'_> {
+    /// The facts `load_facts` would read back for this claim.
+    fn facts(&self, conn: &Connection, known: &mut Known) -> rusqlite::Result<ClaimFacts> {
+        let mut stored: Vec<&StoredPlace> = Vec::with_capacity(self.places.len());
+        for p in &self.places {
+            if !stored.iter().any(|s| s.id == p.id) {
+                stored.push(p);
+            }
+        }
+        // In place id order, as read back from the claim_places key.
+        stored.sort_by_key(|p| p.id);
+        let mut places = Vec::with_capacity(stored.len());
+        for p in stored {
+            let Some(info) = PlaceInfo::get(conn, known, p.id)? else { continue };
+            places.push(ClaimPlace {
+                id: p.id,
+                name: info.name.clone(),
+                kind: info.kind.clone(),
+                near: p.near,
+                broad: p.broad,
+                ancestors: info.ancestors.clone(),
+                surface: p.surface.into(),
+                fuzzy: p.fuzzy,
+            });
+        }
+        Ok(ClaimFacts {
+            id: self.id,
+            article_id: self.article_id,
+            statement_id: self.statement_id,
+            claimant: self.claimant.into(),
+            claimant_key: known.word(&self.claimant_key),
+            claimant_side: known.word(self.claimant_side),
+            polarity: known.word(self.polarity),
+            event: self.event,
+            actor_side: known.word(self.actor_side),
+            date: self.date,
+            date_source: known.word(self.date_source),
+            date_precision: known.word(self.date_precision),
+            published: self.published,
+            quantity: self.quantity.map(|(lo, hi, unit, measure)| {
+                (lo, hi.unwrap_or(f64::INFINITY), known.word(unit), known.word(measure))
+            }),
+            places,
+        })
+    }
 }
 
 /// What a detection pass recorded.
@@ -806,11 +886,26 @@ impl Detector {
         Ok(())
     }
 
-    /// Compares claims just stored with the claims already there (and with each other).
+    /// Compares claims already stored (by id) with the claims there (and with each other).
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
+        let new = load_facts(conn, claim_ids, &mut self.known)?;
+        self.compare(conn, new)
+    }
+
+    /// Compares claims just stored, as the writer stored them, with the claims already
+    /// there (and with each other): the same as `detect` on their ids, without reading
+    /// back what the writer has in hand.
+    pub fn detect_stored(&mut self, conn: &Connection, claims: &[StoredClaim]) -> rusqlite::Result<DetectOutcome> {
+        let mut new = Vec::with_capacity(claims.len());
+        for c in claims {
+            new.push(c.facts(conn, &mut self.known)?);
+        }
+        self.compare(conn, new)
+    }
+
+    fn compare(&mut self, conn: &Connection, new: Vec<ClaimFacts>) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
-        let new = load_facts(conn, claim_ids, &mut self.known)?;
         for c in &new {
             self.slots.note(c);
         }
@@ -850,14 +945,17 @@ impl Detector {
                 // A claim's agreements are those found when it was stored: detection run
                 // again over it records nothing new.
                 let n = conn
-                    .prepare_cached("INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)")?
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)",
+                    )?
                     .execute(params![c.id, agreements])?;
                 if n > 0 {
                     out.corroborations += corroborating.len();
                 }
             }
             if !conflicting.is_empty() {
-                record(conn, &mut self.members, &mut self.touched, &c, &conflicting, &cfg, &self.now, &mut out)?;
+                let touched = record(conn, &mut self.members, &c, &conflicting, &cfg, &self.now, &mut out)?;
+                self.touched.extend(touched);
             }
             self.cache.insert(c.id, c);
         }
@@ -872,9 +970,8 @@ fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, 
         return Ok(());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type, k.event_date FROM conflict_claims cc
-           JOIN conflicts k ON k.id = cc.conflict_id
-          WHERE cc.claim_id IN (SELECT value FROM json_each(?1))",
+        "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type, k.event_date
+           FROM json_each(?1) j CROSS JOIN conflict_claims cc ON cc.claim_id = j.value JOIN conflicts k ON k.id = cc.conflict_id",
     )?;
     let rows = stmt.query_map([json_ids(&missing)], |r| {
         Ok((
@@ -918,20 +1015,20 @@ fn conflict_day(a: &ClaimFacts, b: &ClaimFacts) -> Option<NaiveDate> {
 /// Records the conflicts found between `c` and other claims: a pair joins the oldest
 /// conflict of its kind and event that holds the other claim, else one that holds `c`, if
 /// the pair `fits` its day; else it flags a new one. Reasons are put into words only for
-/// what is stored.
+/// what is stored. Returns the conflicts that existed before and gained claims.
 fn record(
     conn: &Connection,
     members: &mut HashMap<i64, Vec<Membership>>,
-    touched: &mut BTreeSet<i64>,
     c: &ClaimFacts,
     findings: &[(&ClaimFacts, Verdict)],
     cfg: &DetectConfig,
     now: &str,
     out: &mut DetectOutcome,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Vec<i64>> {
     let ids: Vec<i64> = std::iter::once(c.id).chain(findings.iter().map(|(o, _)| o.id)).collect();
     load_members(conn, members, &ids)?;
     let mut created: Vec<i64> = Vec::new();
+    let mut touched: Vec<i64> = Vec::new();
     for (other, v) in findings {
         let Some(kind) = v.kind() else { continue };
         let oldest = |claim: i64| {
@@ -979,11 +1076,11 @@ fn record(
             .execute(params![conflict, claim, side, reason, now])?;
             if !created.contains(&conflict) {
                 out.claims_attached += 1;
-                touched.insert(conflict);
+                touched.push(conflict);
             }
         }
     }
-    Ok(())
+    Ok(touched)
 }
 
 /// Which side of the disagreement `c` and the other claim are on: the finding names sides

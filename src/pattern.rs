@@ -5,7 +5,9 @@
 //! word matches exactly, and `~` lets up to two arbitrary words sit in between. Patterns are
 //! indexed by their first word so a sentence is scanned once, not once per pattern.
 
-use std::collections::HashMap;
+// Looked up once per word of every sentence, for every set: FxHash, not SipHash (the
+// words are the lexicon's and the article's, and a collision only costs time).
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::text::{fold, tokenize, Token};
 
@@ -46,7 +48,7 @@ pub struct PatternSet<T> {
 
 impl<T> Default for PatternSet<T> {
     fn default() -> Self {
-        PatternSet { patterns: Vec::new(), by_exact: HashMap::new(), by_stem: HashMap::new() }
+        PatternSet { patterns: Vec::new(), by_exact: HashMap::default(), by_stem: HashMap::default() }
     }
 }
 
@@ -101,8 +103,12 @@ fn parse(entry: &str) -> Result<Vec<Step>, PatternError> {
     }
 }
 
-fn stem_key(word: &str) -> String {
-    word.chars().take(MIN_STEM).collect()
+/// The first `MIN_STEM` letters of a word, which index the patterns starting with a stem.
+fn stem_key(word: &str) -> &str {
+    match word.char_indices().nth(MIN_STEM) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
 }
 
 impl<T> PatternSet<T> {
@@ -115,7 +121,7 @@ impl<T> PatternSet<T> {
         let idx = self.patterns.len();
         match &steps[0] {
             Step::Exact(w) => self.by_exact.entry(w.clone()).or_default().push(idx),
-            Step::Prefix(w) => self.by_stem.entry(stem_key(w)).or_default().push(idx),
+            Step::Prefix(w) => self.by_stem.entry(stem_key(w).to_string()).or_default().push(idx),
             Step::Gap => unreachable!("parse refuses a leading gap"),
         }
         self.patterns.push(Pattern { steps, tag, source: entry.to_string() });
@@ -136,7 +142,7 @@ impl<T> PatternSet<T> {
         for i in 0..tokens.len() {
             let word = &text[tokens[i].start..tokens[i].end];
             let exact = self.by_exact.get(word).into_iter().flatten();
-            let stems = self.by_stem.get(&stem_key(word)).into_iter().flatten();
+            let stems = self.by_stem.get(stem_key(word)).into_iter().flatten();
             for &p in exact.chain(stems) {
                 if let Some(end) = self.match_at(&self.patterns[p].steps, text, tokens, i) {
                     hits.push(Hit { tag: &self.patterns[p].tag, start: i, end });

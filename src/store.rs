@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::article::Article;
-use crate::detect::{DetectOutcome, Detector};
+use crate::detect::{DetectOutcome, Detector, StoredClaim, StoredPlace};
 use crate::extract::{ClaimDraft, Extraction, Pipeline, UNATTRIBUTED};
 use crate::text::fold;
 
@@ -112,17 +112,17 @@ pub fn store_in(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-            hash,
-            article.source,
-            outlet_id,
-            extraction.better_title.as_ref().or(article.title.as_ref()),
-            article.url,
-            article.author,
-            article.published.map(|d| d.to_string()),
-            article.lang.map(|l| l.code()).unwrap_or("en"),
-            article.body,
-            crate::db::now()
-        ])?;
+        hash,
+        article.source,
+        outlet_id,
+        extraction.better_title.as_ref().or(article.title.as_ref()),
+        article.url,
+        article.author,
+        article.published.map(|d| d.to_string()),
+        article.lang.map(|l| l.code()).unwrap_or("en"),
+        article.body,
+        crate::db::now()
+    ])?;
     let article_id = tx.last_insert_rowid();
 
     let mut statement_ids = Vec::with_capacity(extraction.statements.len());
@@ -145,6 +145,7 @@ pub fn store_in(
     }
 
     let mut claim_ids: Vec<i64> = Vec::with_capacity(extraction.claims.len());
+    let mut stored: Vec<StoredClaim> = Vec::with_capacity(extraction.claims.len());
     {
         let mut ins = tx.prepare_cached(
             "INSERT INTO claims (statement_id, article_id, claimant, claimant_actor_id, claimant_side, relayed_by, relay_actor_id,
@@ -159,6 +160,7 @@ pub fn store_in(
         )?;
         for c in &extraction.claims {
             let q = c.quantities.first();
+            let key = claimant_key(pipeline, c);
             let st_start = extraction.statements[c.statement].span.start;
             ins.execute(params![
                 statement_ids[c.statement],
@@ -183,15 +185,41 @@ pub fn store_in(
                 q.map(|q| q.unit.clone()),
                 q.map(|q| q.measure.clone()),
                 c.denies.and_then(|i| claim_ids.get(i).copied()),
-                claimant_key(pipeline, c),
+                key,
                 (c.clause.start - st_start) as i64,
                 (c.clause.end - st_start) as i64,
             ])?;
             let id = tx.last_insert_rowid();
             let event_date = c.date.date.map(|d| d.to_string());
+            let mut facts = StoredClaim {
+                id,
+                article_id,
+                statement_id: statement_ids[c.statement],
+                claimant: &c.source.claimant,
+                claimant_key: key,
+                claimant_side: &c.source.side,
+                polarity: c.polarity.name(),
+                event: c.event,
+                actor_side: &c.actor_side,
+                date: c.date.date,
+                date_source: c.date.source.name(),
+                date_precision: c.date.precision.name(),
+                published: article.published,
+                // SQLite stores NaN as NULL, and a claim with no low figure has no quantity.
+                quantity: q
+                    .filter(|q| !q.low.is_nan())
+                    .map(|q| (q.low, q.high.is_finite().then_some(q.high), q.unit.as_str(), q.measure.as_str())),
+                places: Vec::with_capacity(c.places.len()),
+            };
             for m in &c.places {
                 let Some(rec) = pipeline.gazetteer.get(m.place) else { continue };
                 let surface = article.body.get(m.start..m.end).unwrap_or("");
+                let fuzzy = (m.match_kind.name() == "fuzzy").then_some(m.score);
+                let near = m.relation.name() == "near";
+                facts.places.push(StoredPlace { id: m.place, near, broad: false, surface, fuzzy });
+                if let Some(g) = m.broad {
+                    facts.places.push(StoredPlace { id: g, near, broad: true, surface, fuzzy });
+                }
                 place.execute(params![
                     id,
                     m.place,
@@ -220,8 +248,9 @@ pub fn store_in(
                 }
             }
             claim_ids.push(id);
+            stored.push(facts);
         }
     }
-    let outcome = detector.detect(tx, &claim_ids)?;
+    let outcome = detector.detect_stored(tx, &stored)?;
     Ok(Stored::New { article_id, statements: statement_ids.len(), claims: claim_ids.len(), detect: outcome })
 }

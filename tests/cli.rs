@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 
-use common::{Run, TestDir};
+use common::{fixtures, one, Run, TestDir};
 use serde_json::Value;
 
 const SIDES: [&str; 8] =
@@ -831,4 +831,29 @@ fn a_conflict_does_not_grow_along_a_chain_of_days() {
         .map(|id| conn.query_row("SELECT event_date FROM conflicts WHERE id = ?1", [id], |r| r.get(0)).unwrap())
         .collect();
     assert_eq!(anchor, ["2024-12-02", "2024-12-04"]);
+}
+
+/// The ingest leaves the schema's CHECK constraints out of its statements (see
+/// `trust_enum_columns`): whatever it writes must still pass them. Every fixture article
+/// goes in (headings, bullets, boilerplate, denials, hedges, fuzzy and near places, every
+/// kind of conflict), then `PRAGMA integrity_check`, which tests CHECK constraints, must
+/// pass; and it does catch a value the CHECK refuses, written the same way.
+#[test]
+fn ingest_writes_only_values_the_schema_checks_accept() {
+    let t = TestDir::new();
+    let all = fixtures();
+    t.run(&["ingest", all.to_str().unwrap()]).expect_code(0);
+    let conn = t.conn();
+    let kinds = one(&conn, "SELECT count(DISTINCT kind) FROM statements");
+    assert!(kinds >= 3, "the fixtures hold only {kinds} statement kinds");
+    assert!(one(&conn, "SELECT count(DISTINCT kind) FROM conflicts") >= 3);
+    common::assert_sound(&conn, "every fixture ingested");
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE statements SET kind = 'not-a-kind' WHERE id = (SELECT min(id) FROM statements);
+         PRAGMA ignore_check_constraints = OFF;",
+    )
+    .unwrap();
+    let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert!(verdict.contains("CHECK constraint failed"), "integrity_check missed a bad kind: {verdict}");
 }

@@ -3,10 +3,11 @@
 //!
 //! Candidates are read by *slot*: the claims of one event type on one day at one place
 //! (`inside`: at the place or at any place inside it), newest first, at most
-//! `MAX_CANDIDATES` of them. A slot is one bounded range of the index
-//! `claim_places(place_id, event_type, event_date, claim_id)` (with `place_ancestors` for
-//! `inside`), read once and then kept up to date as the ingest stores claims, so a busy
-//! place and day costs one read per ingest instead of one per claim.
+//! `MAX_CANDIDATES` of them. A slot at a place is one bounded range of the index
+//! `claim_places(place_id, event_type, event_date, claim_id)`; a slot inside a place merges
+//! the slots of the places inside it that claims of the event name. Slots are read once and
+//! then kept up to date as the ingest stores claims, so a busy place and day costs one read
+//! per ingest instead of one per claim.
 //!
 //! Only the writer changes the database while it holds its transaction; when another
 //! process has committed in between (`PRAGMA data_version`), the slots are read afresh.
@@ -40,6 +41,12 @@ struct Slot {
 #[derive(Default)]
 pub(super) struct Slots {
     slots: HashMap<Slot, Vec<i64>>,
+    /// The places at or inside a place (itself included) that hold claims of an event: an
+    /// `inside` slot is the newest claims of their own slots. Read once per place and event,
+    /// kept up to date as claims are stored: a governorate holds hundreds of gazetteer
+    /// places, most of which no claim names, and joining them all for every day read was
+    /// the largest cost of detection.
+    holders: HashMap<(i64, EventType), Vec<i64>>,
     /// Claim ids in all the slots.
     held: usize,
     data_version: Option<i64>,
@@ -48,6 +55,7 @@ pub(super) struct Slots {
 impl Slots {
     pub(super) fn forget(&mut self) {
         self.slots.clear();
+        self.holders.clear();
         self.held = 0;
     }
 
@@ -71,6 +79,11 @@ impl Slots {
             self.push(at, c.id);
             for &a in std::iter::once(&p.id).chain(p.ancestors.iter()) {
                 self.push(Slot { place: a, event: c.event, day: c.date, inside: true }, c.id);
+                if let Some(places) = self.holders.get_mut(&(a, c.event)) {
+                    if !places.contains(&p.id) {
+                        places.push(p.id);
+                    }
+                }
             }
         }
     }
@@ -93,11 +106,29 @@ impl Slots {
             if self.slots.len() >= MAX_SLOTS || self.held >= MAX_HELD_IDS {
                 self.forget();
             }
-            let ids = read_slot(conn, slot)?;
+            let ids = if slot.inside { self.read_inside(conn, slot)? } else { read_at(conn, slot)? };
             self.held += ids.len();
             self.slots.insert(slot, ids);
         }
         Ok(&self.slots[&slot])
+    }
+
+    /// An `inside` slot from the slots of the places that hold claims of its event: the
+    /// newest `MAX_CANDIDATES` of their claims (each place's slot holds its newest, so
+    /// together they hold the newest of all).
+    fn read_inside(&mut self, conn: &Connection, slot: Slot) -> rusqlite::Result<Vec<i64>> {
+        let key = (slot.place, slot.event);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.holders.entry(key) {
+            e.insert(read_holders(conn, slot.place, slot.event)?);
+        }
+        let mut ids = Vec::new();
+        for place in self.holders[&key].clone() {
+            ids.extend_from_slice(self.ids(conn, Slot { inside: false, place, ..slot })?);
+        }
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.dedup();
+        ids.truncate(MAX_CANDIDATES);
+        Ok(ids)
     }
 
     /// Claims that could conflict with `c`: a related event type, at one of its places, an
@@ -207,24 +238,27 @@ impl Found {
     }
 }
 
+/// The places at or inside `place` (itself included) named by claims of `event`: one
+/// probe of `claim_places_lookup` per place of the gazetteer inside it.
+fn read_holders(conn: &Connection, place: i64, event: EventType) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT pa.place_id FROM place_ancestors pa
+          WHERE pa.ancestor_id = ?1
+            AND EXISTS (SELECT 1 FROM claim_places cp WHERE cp.place_id = pa.place_id AND cp.event_type = ?2)",
+    )?;
+    let places = stmt.query_map(params![place, event.name()], |r| r.get(0))?.collect();
+    places
+}
+
 // The limit is written into the SQL, not bound: SQLite re-plans a statement whenever a
 // parameter used in LIMIT is bound again, which cost a fifth of the ingest.
-fn read_slot(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
+fn read_at(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
     let event = s.event.name();
     let date = if s.day.is_some() { "= ?3" } else { "IS NULL" };
-    let sql = if s.inside {
-        format!(
-            "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
-              WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 AND cp.event_date {date}
-              ORDER BY cp.claim_id DESC LIMIT {MAX_CANDIDATES}"
-        )
-    } else {
-        format!(
-            "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 AND event_date {date}
-              ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
-        )
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 AND event_date {date}
+          ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
+    ))?;
     let ids = match s.day {
         Some(day) => stmt.query_map(params![s.place, event, day.to_string()], |r| r.get(0))?.collect(),
         None => stmt.query_map(params![s.place, event], |r| r.get(0))?.collect(),
