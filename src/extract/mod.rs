@@ -554,8 +554,14 @@ impl Pipeline {
             };
         }
 
-        // "selon X, ...", "according to X, ...": the source runs to the next comma.
-        if let Some(h) = first(Cue::According) {
+        // "selon X, ...", "according to X, ...": the source runs to the next comma. A passive
+        // relay after a verb of saying ("..., said a military source quoted by SANA") relays
+        // the source that verb introduces: the verb's frame reads it.
+        let relays_a_speaker = |h: &Hit<'_, Cue>| {
+            cues.iter().any(|r| *r.tag == Cue::RelayPassive && r.start == h.start)
+                && cues.iter().any(|v| matches!(v.tag, Cue::Say | Cue::DenialVerb) && v.end <= h.start)
+        };
+        if let Some(h) = cues.iter().find(|h| *h.tag == Cue::According && !relays_a_speaker(h)) {
             let (src_start, _) = orig(h.end, (h.end + 1).min(n));
             let rest = &s[src_start.min(s.len())..];
             let src_len = rest.find([',', ';', ':', '.']).unwrap_or(rest.len());

@@ -230,3 +230,31 @@ fn nightfall_and_autumn_are_not_captures() {
     let x = p.extract(&article("Selon l'OSDH, la ville d'Idleb est tombée aux mains des rebelles.", Lang::Fr));
     assert_eq!(x.claims[0].event, EventType::Capture);
 }
+
+/// "cited by" / "quoted by" after a verb of saying is the relay of the source the verb
+/// introduces, not an "according to" that makes the relay the speaker.
+#[test]
+fn a_quoted_source_after_an_inverted_verb_is_the_claimant() {
+    let p = pipeline();
+    for (body, lang, claimant, relay) in [
+        (
+            "Government troops withdrew from Hama, said a military source quoted by SANA.",
+            Lang::En,
+            "a military source",
+            "SANA",
+        ),
+        (
+            "Les troupes se sont retirées de Hama, a affirmé un responsable cité par SANA.",
+            Lang::Fr,
+            "un responsable",
+            "SANA",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.relayed_by.as_deref(), Some(relay), "{body}");
+        assert_eq!(c.event, EventType::Withdrawal, "{body}");
+    }
+}
