@@ -634,21 +634,16 @@ impl Pipeline {
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
-            let (rest_start, _) = orig(v.end, n);
-            let rest = &s[rest_start.min(s.len())..];
-            let rest_end = rest_start + rest.find([',', ';', '(', '.']).unwrap_or(rest.len());
-            let rest_words = s[rest_start.min(rest_end)..rest_end].split_whitespace().count();
-            let speaker_follows = actors.iter().any(|m| m.start >= rest_start && m.end <= rest_end);
-            let inversion = subject_empty && speaker_follows && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            let speaker = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
+            let rest_words = speaker.map_or(0, |(a, b)| s[a..b].split_whitespace().count());
+            let inversion = subject_empty && speaker.is_some() && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
             // "..., a spokesman for the SDF said Thursday.": a frame closing the sentence.
             let closing = n.saturating_sub(v.end) <= CLOSING_FRAME_WORDS;
             let parenthetical = !subject_empty && (pre_has_event || closing);
             if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
-                let region = if subject_empty {
+                let region = if let (true, Some(speaker)) = (subject_empty, speaker) {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
-                    let (a_start, _) = orig(v.end, n);
-                    let rest = &s[a_start.min(s.len())..];
-                    (a_start, a_start + rest.find([',', ';', '.', '(']).unwrap_or(rest.len()))
+                    speaker
                 } else {
                     (boundary.unwrap_or(0), s_end)
                 };
@@ -741,6 +736,81 @@ impl Pipeline {
         }
 
         self.outlet_voice(article, n)
+    }
+
+    /// The speaker named after the verb of an inverted frame, as a byte range of `s` up to
+    /// the next comma: past the one spoken to right after the verb ("..., a déclaré à l'AFP
+    /// Hassan Abdel Ghani.", "told Al Jazeera") and before one spoken to after the speaker
+    /// ("..., said Hassan Abdel Ghani to AFP."). None when no actor and no name follows.
+    #[allow(clippy::too_many_arguments)]
+    fn inverted_speaker(
+        &self,
+        article: &Article,
+        s: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        cues: &[Hit<'_, Cue>],
+        actors: &[ActorMention],
+        verb: &Hit<'_, Cue>,
+    ) -> Option<(usize, usize)> {
+        let lex = self.lexicon.lang(article.lang.unwrap_or(crate::article::Lang::En));
+        let start_of = |t: usize| folded.original(tokens[t].start);
+        let from = folded.original_end(tokens.get(verb.end.checked_sub(1)?)?.end, s);
+        let region_end = from + s[from..].find([',', ';', '(', '.']).unwrap_or(s.len() - from);
+        let limit = tokens.iter().take_while(|t| folded.original_end(t.end, s) <= region_end).count();
+        let is_cue = |t: usize, cue: Cue| cues.iter().find(|h| h.start == t && *h.tag == cue);
+        let skip_determiners = |mut t: usize| {
+            while let Some(d) = is_cue(t, Cue::Determiner) {
+                t = d.end;
+            }
+            t
+        };
+        let actor_at = |t: usize| actors.iter().find(|m| t < limit && m.start == start_of(t));
+        let after_actor = |m: &ActorMention| (0..limit).find(|&i| start_of(i) >= m.end).unwrap_or(limit);
+        let capitalised = |t: usize| s[start_of(t)..].starts_with(char::is_uppercase);
+        let mut t = verb.end;
+        let told = cues.iter().any(|h| *h.tag == Cue::AddresseeVerb && h.start == verb.start);
+        let marker = is_cue(t, Cue::Addressee);
+        if told || marker.is_some() {
+            // The one spoken to: a known name ("à l'AFP"), else words up to a name that ends
+            // it ("au journal Al-Watan", "told reporters on Thursday").
+            t = skip_determiners(marker.map_or(t, |m| m.end));
+            if let Some(m) = actor_at(t) {
+                t = after_actor(m);
+            } else {
+                while t < limit && !capitalised(t) && is_cue(t, Cue::Determiner).is_none() {
+                    t += 1;
+                }
+                while t < limit && capitalised(t) {
+                    t += 1;
+                }
+            }
+        }
+        if t >= limit {
+            return None;
+        }
+        // One spoken to after the speaker: a marker then a media name ("... à l'AFP").
+        let media_after = |h: &&Hit<'_, Cue>| {
+            actor_at(skip_determiners(h.end)).is_some_and(|m| self.lexicon.actors.actors[m.actor].kind == "media")
+        };
+        let end = cues
+            .iter()
+            .filter(|h| *h.tag == Cue::Addressee && h.start > t && h.end < limit)
+            .find(media_after)
+            .map_or(region_end, |h| start_of(h.start));
+        let start = start_of(t);
+        // A speaker: an actor, or a name that is no word the lexicon knows ("Hassan Abdel Ghani"),
+        // with determiners and weekdays before it ("samedi l'OSDH") skipped.
+        let mut head = skip_determiners(t);
+        while head < limit && lex.weekdays.contains_key(&folded.text[tokens[head].start..tokens[head].end]) {
+            head = skip_determiners(head + 1);
+        }
+        let known = actors.iter().any(|m| m.start >= start && m.end <= end);
+        let name = head < limit
+            && start_of(head) < end
+            && capitalised(head)
+            && !lex.known_words.contains(&folded.text[tokens[head].start..tokens[head].end]);
+        (known || name).then_some((start, s[..end].trim_end().len()))
     }
 
     /// A claimant phrase (`region`, where `found` was read) that holds a passive relay

@@ -258,3 +258,37 @@ fn a_quoted_source_after_an_inverted_verb_is_the_claimant() {
         assert_eq!(c.event, EventType::Withdrawal, "{body}");
     }
 }
+
+/// The one spoken to ("à l'AFP", "to AFP") is no part of an inverted subject, before or
+/// after it, and a speaker the lexicon does not know is still the speaker.
+#[test]
+fn the_one_spoken_to_is_cut_from_an_inverted_subject() {
+    let p = pipeline();
+    for (body, lang) in [
+        ("« Nos forces sont entrées dans Homs », a déclaré à l'AFP Hassan Abdel Ghani.", Lang::Fr),
+        ("« Nos forces sont entrées dans Homs », a déclaré Hassan Abdel Ghani à l'AFP.", Lang::Fr),
+        ("« Nos forces sont entrées dans Homs », a déclaré Hassan Abdel Ghani.", Lang::Fr),
+        ("\"Our forces have entered Homs,\" said to AFP Hassan Abdel Ghani.", Lang::En),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani to AFP.", Lang::En),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani.", Lang::En),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, "Hassan Abdel Ghani", "{body}");
+        assert_eq!(c.event, EventType::Entry, "{body}");
+    }
+    // The one spoken to named by a common noun ("au journal Al-Watan", "to reporters").
+    for (body, lang, claimant) in [
+        (
+            "Les rebelles sont entrés dans Homs, a déclaré au journal Al-Watan le porte-parole de l'armée.",
+            Lang::Fr,
+            "le porte-parole de l'armée",
+        ),
+        ("Rebels entered Homs, said to reporters the army spokesman.", Lang::En, "the army spokesman"),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims[0].source.claimant, claimant, "{body}: {:#?}", x.claims);
+        assert_eq!(x.claims[0].source.side, "government", "{body}");
+    }
+}
