@@ -30,6 +30,8 @@ const OFFICIAL_SUBJECT_GAP: usize = 12;
 const PLACE_CARRY_STATEMENTS: usize = 2;
 /// Longest subject after the verb in an inverted frame ("..., a déclaré le porte-parole de l'armée").
 const INVERTED_SUBJECT_MAX_WORDS: usize = 16;
+/// Longest name before an apposition that closes a subject ("Rami Abdel Rahmane, directeur de l'OSDH,").
+const APPOSED_NAME_MAX_WORDS: usize = 6;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
 /// A "not a speaker" noun heads the subject when it starts at most this many words before
@@ -631,12 +633,25 @@ impl Pipeline {
             let complement_follows = cues.iter().any(|h| {
                 matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4
             }) || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
-            let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
             let speaker = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
             let rest_words = speaker.map_or(0, |(a, b)| s[a..b].split_whitespace().count());
             let inversion = subject_empty && speaker.is_some() && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            // Nobody but the one spoken to after the verb ("..., Hassan Abdel Ghani, a rebel
+            // spokesman, told Al Jazeera."): the subject closes at the comma before the verb.
+            let before_comma = boundary.filter(|&b| subject_empty && speaker.is_none() && s[..b].ends_with(','));
+            let (boundary, pre_tokens, subject_empty, s_end) =
+                match before_comma.map(|b| subject_before_comma(s, b - 1, folded, tokens, cues, events)) {
+                    Some(start) => (
+                        Some(start),
+                        tokens.iter().take_while(|t| folded.original(t.end) <= start).count(),
+                        false,
+                        before_comma.map_or(s_end, |b| b - 1),
+                    ),
+                    None => (boundary, pre_tokens, subject_empty, s_end),
+                };
+            let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // "..., a spokesman for the SDF said Thursday.": a frame closing the sentence.
             let closing = n.saturating_sub(v.end) <= CLOSING_FRAME_WORDS;
             let parenthetical = !subject_empty && (pre_has_event || closing);
@@ -1016,6 +1031,35 @@ fn last_boundary(head: &str) -> Option<usize> {
         }
     }
     best
+}
+
+/// Where the subject that ends at the comma at `comma` starts: after the boundary before it,
+/// or before the name an apposition follows ("Hassan Abdel Ghani, un porte-parole des
+/// rebelles,"): a short capitalised phrase with no event and no verb of saying.
+fn subject_before_comma(
+    s: &str,
+    comma: usize,
+    folded: &Folded,
+    tokens: &[Token],
+    cues: &[Hit<'_, Cue>],
+    events: &[Hit<'_, EventType>],
+) -> usize {
+    let start = last_boundary(&s[..comma]).unwrap_or(0);
+    let Some(name_end) = s[..start].strip_suffix(',').map(str::len) else { return start };
+    let name_start = last_boundary(&s[..name_end]).unwrap_or(0);
+    let name = s[name_start..name_end].trim().trim_start_matches(['"', '“', '«']).trim_start();
+    let first = tokens.iter().position(|t| folded.original(t.start) >= name_start).unwrap_or(tokens.len());
+    let last = tokens.iter().position(|t| folded.original(t.start) >= name_end).unwrap_or(tokens.len());
+    let speaks_or_acts = events.iter().any(|e| e.start < last && e.end > first)
+        || cues.iter().any(|h| matches!(h.tag, Cue::Say | Cue::DenialVerb) && h.start < last && h.end > first);
+    let is_name = name.starts_with(char::is_uppercase)
+        && name.split_whitespace().count() <= APPOSED_NAME_MAX_WORDS
+        && !speaks_or_acts;
+    if is_name {
+        name_start
+    } else {
+        start
+    }
 }
 
 /// "which the Defense Ministry" → "the Defense Ministry".

@@ -292,3 +292,39 @@ fn the_one_spoken_to_is_cut_from_an_inverted_subject() {
         assert_eq!(x.claims[0].source.side, "government", "{body}");
     }
 }
+
+/// A name and its apposition before a verb with only the one spoken to after it is the
+/// subject, not an inverted frame whose speaker is the outlet spoken to.
+#[test]
+fn an_apposition_before_the_verb_keeps_the_speaker_before_it() {
+    let p = pipeline();
+    for (body, lang, claimant, side) in [
+        (
+            "\"Our forces have entered Homs,\" Hassan Abdel Ghani, a rebel spokesman, told Al Jazeera.",
+            Lang::En,
+            "a rebel spokesman",
+            "opposition",
+        ),
+        (
+            "« Nos forces sont entrées dans Homs », Hassan Abdel Ghani, un porte-parole des rebelles, a déclaré à l'AFP.",
+            Lang::Fr,
+            "un porte-parole des rebelles",
+            "opposition",
+        ),
+        ("Troops withdrew from Hama, Rami Abdel Rahman, head of the SOHR, told AFP.", Lang::En, "head of the SOHR", "monitor"),
+        (
+            "Les troupes se sont retirées de Hama, Rami Abdel Rahmane, directeur de l'OSDH, a déclaré à l'AFP.",
+            Lang::Fr,
+            "directeur de l'OSDH",
+            "monitor",
+        ),
+        ("Troops withdrew from Hama, a rebel commander told Reuters.", Lang::En, "a rebel commander", "opposition"),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.side, side, "{body}");
+        assert_ne!(c.event, EventType::Other, "{body}");
+    }
+}
