@@ -159,6 +159,7 @@ struct AttributionSection {
     own_forces: Vec<String>,
     allegiance: Vec<String>,
     relative_pronouns: Vec<String>,
+    relative_subjects: Vec<String>,
     auxiliaries: Vec<String>,
     determiners: Vec<String>,
 }
@@ -245,6 +246,8 @@ pub enum Cue {
     Addressee,
     /// "told Al Jazeera": a verb whose object is the one spoken to.
     AddresseeVerb,
+    /// "which", "qui" as the subject of a verb: speaks for the phrase before it.
+    RelativeSubject,
     /// "these events", "les chiffres": a subject that cannot speak, whatever its verb.
     NotASpeaker,
     Unattributed,
@@ -474,6 +477,7 @@ impl LangFile {
         a.own_forces.extend(oa.own_forces);
         a.allegiance.extend(oa.allegiance);
         a.relative_pronouns.extend(oa.relative_pronouns);
+        a.relative_subjects.extend(oa.relative_subjects);
         a.auxiliaries.extend(oa.auxiliaries);
         a.determiners.extend(oa.determiners);
         let p = &mut self.polarity;
@@ -559,6 +563,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.relay_passive, Cue::RelayPassive),
         (&a.relay_link, Cue::RelayLink),
         (&a.addressee, Cue::Addressee),
+        (&a.relative_subjects, Cue::RelativeSubject),
         (&a.verbs_with_addressee, Cue::AddresseeVerb),
         (&a.not_a_speaker, Cue::NotASpeaker),
         (&a.unattributed, Cue::Unattributed),

@@ -640,15 +640,15 @@ impl Pipeline {
             let inversion = subject_empty && speaker.is_some() && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
             // Nobody but the one spoken to after the verb ("..., Hassan Abdel Ghani, a rebel
             // spokesman, told Al Jazeera."): the subject closes at the comma before the verb.
-            let before_comma = boundary.filter(|&b| subject_empty && speaker.is_none() && s[..b].ends_with(','));
+            // The same when what follows is the content ("A resident, who asked not to be
+            // named, said that ...").
+            let before_comma = boundary
+                .filter(|&b| subject_empty && (speaker.is_none() || complement_follows) && s[..b].ends_with(','));
             let (boundary, pre_tokens, subject_empty, s_end) =
                 match before_comma.map(|b| subject_before_comma(s, b - 1, folded, tokens, cues, events)) {
-                    Some(start) => (
-                        Some(start),
-                        tokens.iter().take_while(|t| folded.original(t.end) <= start).count(),
-                        false,
-                        before_comma.map_or(s_end, |b| b - 1),
-                    ),
+                    Some((start, end)) => {
+                        (Some(start), tokens.iter().take_while(|t| folded.original(t.end) <= start).count(), false, end)
+                    }
                     None => (boundary, pre_tokens, subject_empty, s_end),
                 };
             let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
@@ -685,6 +685,26 @@ impl Pipeline {
                 let referent = recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref());
                 if let Some((_, last)) = referent {
                     let mut source = last.clone();
+                    source.attributed = true;
+                    return Frame {
+                        source,
+                        content: content_start.min(n)..n,
+                        claimant_spans: vec![(s_start, s_end)],
+                        denial_verb,
+                    };
+                }
+            }
+            // "..., which said ...", "..., qui a précisé ...": the pronoun opens the piece after
+            // a frame (see frame_pieces) and speaks for whoever spoke or acted just before it
+            // in this sentence.
+            let relative_subject =
+                cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == 0 && h.end == subj_end);
+            if relative_subject && subject_actors.is_empty() {
+                let antecedent = [&ctx.last_claimant, &ctx.last_actor]
+                    .into_iter()
+                    .find_map(|c| c.as_ref().filter(|(at, _)| *at == ctx.current));
+                if let Some((_, antecedent)) = antecedent {
+                    let mut source = antecedent.clone();
                     source.attributed = true;
                     return Frame {
                         source,
@@ -1033,9 +1053,10 @@ fn last_boundary(head: &str) -> Option<usize> {
     best
 }
 
-/// Where the subject that ends at the comma at `comma` starts: after the boundary before it,
-/// or before the name an apposition follows ("Hassan Abdel Ghani, un porte-parole des
-/// rebelles,"): a short capitalised phrase with no event and no verb of saying.
+/// The byte range of the subject that closes at the comma at `comma`: the phrase after the
+/// boundary before it; with the name an apposition follows ("Hassan Abdel Ghani, un
+/// porte-parole des rebelles,"), a short capitalised phrase with no event and no verb of
+/// saying; without a relative clause that follows it ("Un habitant, qui a requis l'anonymat,").
 fn subject_before_comma(
     s: &str,
     comma: usize,
@@ -1043,10 +1064,14 @@ fn subject_before_comma(
     tokens: &[Token],
     cues: &[Hit<'_, Cue>],
     events: &[Hit<'_, EventType>],
-) -> usize {
+) -> (usize, usize) {
     let start = last_boundary(&s[..comma]).unwrap_or(0);
-    let Some(name_end) = s[..start].strip_suffix(',').map(str::len) else { return start };
+    let Some(name_end) = s[..start].strip_suffix(',').map(str::len) else { return (start, comma) };
     let name_start = last_boundary(&s[..name_end]).unwrap_or(0);
+    let opens = tokens.iter().position(|t| folded.original(t.start) >= start);
+    if opens.is_some_and(|i| cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == i)) {
+        return (name_start, name_end);
+    }
     let name = s[name_start..name_end].trim().trim_start_matches(['"', '“', '«']).trim_start();
     let first = tokens.iter().position(|t| folded.original(t.start) >= name_start).unwrap_or(tokens.len());
     let last = tokens.iter().position(|t| folded.original(t.start) >= name_end).unwrap_or(tokens.len());
@@ -1056,9 +1081,9 @@ fn subject_before_comma(
         && name.split_whitespace().count() <= APPOSED_NAME_MAX_WORDS
         && !speaks_or_acts;
     if is_name {
-        name_start
+        (name_start, comma)
     } else {
-        start
+        (start, comma)
     }
 }
 

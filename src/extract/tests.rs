@@ -328,3 +328,56 @@ fn an_apposition_before_the_verb_keeps_the_speaker_before_it() {
         assert_ne!(c.event, EventType::Other, "{body}");
     }
 }
+
+/// "..., which said", "..., qui a précisé": a relative pronoun as subject speaks for its
+/// antecedent; a relative clause between a subject and its verb is no part of the subject.
+#[test]
+fn a_relative_pronoun_subject_takes_its_antecedent_as_claimant() {
+    let p = pipeline();
+    for (body, lang, event, claimant) in [
+        (
+            "According to the SOHR, which said government troops had abandoned their positions in Hama, the rebels entered the city.",
+            Lang::En,
+            EventType::Withdrawal,
+            "the SOHR",
+        ),
+        (
+            "Selon l'OSDH, qui a affirmé que les troupes gouvernementales avaient abandonné leurs positions à Hama, les rebelles sont entrés dans la ville.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "l'OSDH",
+        ),
+        ("Soldiers fled Hama, the SOHR reported, which said rebels had entered the city.", Lang::En, EventType::Entry, "the SOHR"),
+        (
+            "Des soldats ont fui Hama, a rapporté l'OSDH, qui a précisé que les rebelles étaient entrés dans la ville.",
+            Lang::Fr,
+            EventType::Entry,
+            "l'OSDH",
+        ),
+        (
+            "Rebels entered Homs, according to a local source, who said the army had withdrawn.",
+            Lang::En,
+            EventType::Withdrawal,
+            "a local source",
+        ),
+        (
+            "Les rebelles sont entrés dans Homs, selon une source locale, qui a affirmé que l'armée s'était retirée.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "une source locale",
+        ),
+        ("A resident, who asked not to be named, said soldiers had fled Hama.", Lang::En, EventType::Withdrawal, "A resident"),
+        (
+            "Un habitant, qui a requis l'anonymat, a affirmé que les soldats avaient fui Hama.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "Un habitant",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        let relative = |w: &str| ["which", "who", "qui"].iter().any(|r| w.to_lowercase().starts_with(r));
+        assert!(x.claims.iter().all(|c| !relative(&c.source.claimant)), "{body}: {:#?}", x.claims);
+        let c = x.claims.iter().find(|c| c.event == event).unwrap_or_else(|| panic!("{body}: {:#?}", x.claims));
+        assert_eq!(c.source.claimant, claimant, "{body}");
+    }
+}
