@@ -600,9 +600,16 @@ impl Pipeline {
         });
         if let Some(v) = verb {
             let denial_verb = *v.tag == Cue::DenialVerb;
-            // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped.
+            // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped;
+            // not across a comma ("... from Hama on Thursday, said a source": "on Thursday"
+            // belongs to the content).
             let mut subj_end = v.start;
-            while subj_end > 0 && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary) {
+            let joined = |a: usize, b: usize| {
+                last_boundary(&s[folded.original_end(tokens[a - 1].end, s)..folded.original(tokens[b].start)]).is_none()
+            };
+            while subj_end > 0
+                && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary && joined(h.end, subj_end))
+            {
                 let aux = cues
                     .iter()
                     .filter(|h| h.end == subj_end && *h.tag == Cue::Auxiliary)

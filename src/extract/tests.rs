@@ -381,3 +381,23 @@ fn a_relative_pronoun_subject_takes_its_antecedent_as_claimant() {
         assert_eq!(c.source.claimant, claimant, "{body}");
     }
 }
+
+/// A word that may stand before a verb ("on Thursday", "également") is the content's when a
+/// comma parts it from the verb of a frame that closes the sentence.
+#[test]
+fn an_adverbial_before_the_comma_of_a_closing_frame_is_the_contents() {
+    let p = pipeline();
+    for (body, lang, claimant) in [
+        ("Government troops withdrew from Hama on Thursday, said a military source.", Lang::En, "a military source"),
+        (
+            "Les troupes se sont retirées de Hama également, a affirmé une source militaire.",
+            Lang::Fr,
+            "une source militaire",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        assert_eq!(x.claims[0].source.claimant, claimant, "{body}");
+        assert_eq!(x.claims[0].event, EventType::Withdrawal, "{body}");
+    }
+}
