@@ -530,7 +530,6 @@ impl Pipeline {
             (folded.original(tokens[t0].start), folded.original_end(tokens[t1 - 1].end, s))
         };
         let n = tokens.len();
-        let first = |cue: Cue| cues.iter().find(|h| *h.tag == cue);
         let after_complementizer = |t: usize| -> usize {
             let mut t = t;
             while cues.iter().any(|h| h.start == t && matches!(h.tag, Cue::Complementizer | Cue::Infinitive)) {
@@ -539,8 +538,13 @@ impl Pipeline {
             t
         };
 
-        // "il a été signalé que", "images show": nobody is named.
-        if let Some(h) = first(Cue::Unattributed) {
+        // "il a été signalé que", "images show": nobody is named. Not across a comma ("the
+        // army, which denied the reports, said ...").
+        let unbroken = |h: &&Hit<'_, Cue>| {
+            let (a, b) = orig(h.start, h.end);
+            !s.get(a..b).is_some_and(|w| w.contains([',', ';']))
+        };
+        if let Some(h) = cues.iter().filter(|h| *h.tag == Cue::Unattributed).find(unbroken) {
             return Frame {
                 source: Source {
                     claimant: UNATTRIBUTED.into(),
@@ -595,8 +599,25 @@ impl Pipeline {
         // A verb of saying or denying.
         // A hedge ("reportedly") is not a verb of saying even where a stem would match it.
         let hedge_at = |i: usize| cues.iter().any(|h| *h.tag == Cue::Hedge && h.start <= i && i < h.end);
+        // Nor a verb inside a relative clause between the subject and its own verb ("The army,
+        // which denied the reports, said ...": the army said).
+        let in_relative_aside = |h: &Hit<'_, Cue>| {
+            let at = |t: usize| folded.original(tokens[t].start);
+            let opener = cues.iter().rfind(|r| *r.tag == Cue::RelativeSubject && r.start > 0 && r.end <= h.start);
+            opener.is_some_and(|r| {
+                let (r0, h0) = (at(r.start), at(h.start));
+                let closing = s[h0..].find(',').map(|c| h0 + c);
+                let next = closing.map(|c| tokens.iter().position(|t| folded.original(t.start) > c).unwrap_or(n));
+                s[..r0].trim_end().ends_with(',')
+                    && !s[r0..h0].contains(',')
+                    && next.is_some_and(|t| frame_verb_at(cues, t))
+            })
+        };
         let verb = cues.iter().find(|h| {
-            matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive) && h.start > 0 && !hedge_at(h.start)
+            matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive)
+                && h.start > 0
+                && !hedge_at(h.start)
+                && !in_relative_aside(h)
         });
         if let Some(v) = verb {
             let denial_verb = *v.tag == Cue::DenialVerb;
@@ -605,7 +626,8 @@ impl Pipeline {
             // belongs to the content).
             let mut subj_end = v.start;
             let joined = |a: usize, b: usize| {
-                last_boundary(&s[folded.original_end(tokens[a - 1].end, s)..folded.original(tokens[b].start)]).is_none()
+                let gap = s.get(folded.original_end(tokens[a - 1].end, s)..folded.original(tokens[b].start));
+                gap.is_none_or(|g| last_boundary(g).is_none())
             };
             while subj_end > 0
                 && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary && joined(h.end, subj_end))
@@ -644,13 +666,20 @@ impl Pipeline {
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
             let speaker = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
             let rest_words = speaker.map_or(0, |(a, b)| s[a..b].split_whitespace().count());
-            let inversion = subject_empty && speaker.is_some() && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            // "A resident, who asked not to be named, said rebels ...": the subject is before
+            // the relative clause, not after the verb.
+            let after_relative = boundary
+                .filter(|&b| s[..b].ends_with(','))
+                .is_some_and(|b| opens_relative(last_boundary(&s[..b - 1]).unwrap_or(0), folded, tokens, cues));
+            let inversion =
+                subject_empty && speaker.is_some() && !after_relative && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
             // Nobody but the one spoken to after the verb ("..., Hassan Abdel Ghani, a rebel
             // spokesman, told Al Jazeera."): the subject closes at the comma before the verb.
             // The same when what follows is the content ("A resident, who asked not to be
             // named, said that ...").
-            let before_comma = boundary
-                .filter(|&b| subject_empty && (speaker.is_none() || complement_follows) && s[..b].ends_with(','));
+            let before_comma = boundary.filter(|&b| {
+                subject_empty && (speaker.is_none() || complement_follows || after_relative) && s[..b].ends_with(',')
+            });
             let (boundary, pre_tokens, subject_empty, s_end) =
                 match before_comma.map(|b| subject_before_comma(s, b - 1, folded, tokens, cues, events)) {
                     Some((start, end)) => {
@@ -1015,7 +1044,10 @@ fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
             let has_frame = cues
                 .iter()
                 .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
-            if has_frame && first_tok > 2 {
+            // Nor when the clause closes before the verb of the frame it sits in ("the army,
+            // which denied the reports, said ...").
+            let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
+            if has_frame && !closes_before_verb && first_tok > 2 {
                 cuts.push(folded.original(pos) + 1);
             }
         }
@@ -1032,6 +1064,16 @@ fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
     }
     out.push(start..s.len());
     out
+}
+
+/// Whether a verb of saying or denying starts at token `t`, auxiliaries before it skipped
+/// ("a affirmé", "had earlier denied").
+fn frame_verb_at(cues: &[Hit<'_, Cue>], t: usize) -> bool {
+    let mut t = t;
+    while let Some(aux) = cues.iter().find(|h| h.start == t && *h.tag == Cue::Auxiliary) {
+        t = aux.end;
+    }
+    cues.iter().any(|h| h.start == t && matches!(h.tag, Cue::Say | Cue::DenialVerb))
 }
 
 /// The length of a leading dateline ("BEIRUT, Dec 6 (Reuters) - ", "Damascus, SANA- "):
@@ -1075,8 +1117,7 @@ fn subject_before_comma(
     let start = last_boundary(&s[..comma]).unwrap_or(0);
     let Some(name_end) = s[..start].strip_suffix(',').map(str::len) else { return (start, comma) };
     let name_start = last_boundary(&s[..name_end]).unwrap_or(0);
-    let opens = tokens.iter().position(|t| folded.original(t.start) >= start);
-    if opens.is_some_and(|i| cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == i)) {
+    if opens_relative(start, folded, tokens, cues) {
         return (name_start, name_end);
     }
     let name = s[name_start..name_end].trim().trim_start_matches(['"', '“', '«']).trim_start();
@@ -1092,6 +1133,12 @@ fn subject_before_comma(
     } else {
         (start, comma)
     }
+}
+
+/// Whether the phrase at byte `start` opens with a relative pronoun as subject ("qui a requis l'anonymat").
+fn opens_relative(start: usize, folded: &Folded, tokens: &[Token], cues: &[Hit<'_, Cue>]) -> bool {
+    let first = tokens.iter().position(|t| folded.original(t.start) >= start);
+    first.is_some_and(|i| cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == i))
 }
 
 /// "which the Defense Ministry" → "the Defense Ministry".

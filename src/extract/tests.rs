@@ -401,3 +401,36 @@ fn an_adverbial_before_the_comma_of_a_closing_frame_is_the_contents() {
         assert_eq!(x.claims[0].event, EventType::Withdrawal, "{body}");
     }
 }
+
+/// A verb inside a relative clause between a subject and its own verb is not the frame's:
+/// "The army, which denied the reports, said ..." is the army saying, not denying.
+#[test]
+fn a_verb_inside_a_relative_clause_is_not_the_frames() {
+    let p = pipeline();
+    for (body, lang, claimant) in [
+        ("The army, which denied the reports, said troops had withdrawn from Hama.", Lang::En, "The army"),
+        (
+            "Syrian state media, which had earlier denied the reports, said troops had withdrawn from Hama.",
+            Lang::En,
+            "Syrian state media",
+        ),
+        (
+            "L'armée, qui a démenti ces informations, a affirmé que ses troupes s'étaient retirées de Hama.",
+            Lang::Fr,
+            "L'armée",
+        ),
+        ("A resident, who asked not to be named, said rebels had entered Hama.", Lang::En, "A resident"),
+        (
+            "Un habitant, qui a requis l'anonymat, a dit que les rebelles étaient entrés dans Hama.",
+            Lang::Fr,
+            "Un habitant",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.polarity, Polarity::Asserted, "{body}");
+        assert_ne!(c.event, EventType::Other, "{body}");
+    }
+}
