@@ -664,7 +664,18 @@ impl Pipeline {
             }) || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
-            let speaker = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
+            let (speaker, outlet_spoken_to) = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
+            // "told Al Jazeera", "a déclaré à l'AFP": the outlet spoken to carries the words, as
+            // a relay does, but lends no side to a speaker it does not know.
+            let carried = |mut source: Source, spans: &mut Vec<(usize, usize)>| {
+                let outlet = outlet_spoken_to.filter(|m| Some(m.actor) != source.claimant_actor);
+                if let (None, Some(m)) = (&source.relayed_by, outlet) {
+                    source.relayed_by = Some(s[m.start..m.end].to_string());
+                    source.relay_actor = Some(m.actor);
+                    spans.push((m.start, m.end));
+                }
+                source
+            };
             let rest_words = speaker.map_or(0, |(a, b)| s[a..b].split_whitespace().count());
             // "A resident, who asked not to be named, said rebels ...": the subject is before
             // the relative clause, not after the verb.
@@ -699,11 +710,12 @@ impl Pipeline {
                     (boundary.unwrap_or(0), s_end)
                 };
                 let found = self.claimant_from(s, region.0, region.1, actors, true);
-                let (claimant, claimant_actor, relay, spans) =
+                let (claimant, claimant_actor, relay, mut spans) =
                     self.passive_relay(s, folded, tokens, cues, actors, region, found);
                 let (relayed_by, relay_actor) = relay.unzip();
                 let source =
                     self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor.flatten(), true, ctx);
+                let source = carried(source, &mut spans);
                 return Frame { source, content: 0..pre_tokens.min(n), claimant_spans: spans, denial_verb };
             }
             let subject_actors: Vec<&ActorMention> =
@@ -803,6 +815,7 @@ impl Pipeline {
                 }
             }
             let source = self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor, true, ctx);
+            let source = carried(source, &mut spans);
             return Frame { source, content, claimant_spans: spans, denial_verb };
         }
 
@@ -812,7 +825,8 @@ impl Pipeline {
     /// The speaker named after the verb of an inverted frame, as a byte range of `s` up to
     /// the next comma: past the one spoken to right after the verb ("..., a déclaré à l'AFP
     /// Hassan Abdel Ghani.", "told Al Jazeera") and before one spoken to after the speaker
-    /// ("..., said Hassan Abdel Ghani to AFP."). None when no actor and no name follows.
+    /// ("..., said Hassan Abdel Ghani to AFP."); none when no actor and no name follows.
+    /// With it, the outlet spoken to, if any.
     #[allow(clippy::too_many_arguments)]
     fn inverted_speaker(
         &self,
@@ -823,10 +837,11 @@ impl Pipeline {
         cues: &[Hit<'_, Cue>],
         actors: &[ActorMention],
         verb: &Hit<'_, Cue>,
-    ) -> Option<(usize, usize)> {
+    ) -> (Option<(usize, usize)>, Option<ActorMention>) {
         let lex = self.lexicon.lang(article.lang.unwrap_or(crate::article::Lang::En));
         let start_of = |t: usize| folded.original(tokens[t].start);
-        let from = folded.original_end(tokens.get(verb.end.checked_sub(1)?)?.end, s);
+        let Some(last) = verb.end.checked_sub(1).and_then(|t| tokens.get(t)) else { return (None, None) };
+        let from = folded.original_end(last.end, s);
         let region_end = from + s[from..].find([',', ';', '(', '.']).unwrap_or(s.len() - from);
         let limit = tokens.iter().take_while(|t| folded.original_end(t.end, s) <= region_end).count();
         let is_cue = |t: usize, cue: Cue| cues.iter().find(|h| h.start == t && *h.tag == cue);
@@ -842,11 +857,14 @@ impl Pipeline {
         let mut t = verb.end;
         let told = cues.iter().any(|h| *h.tag == Cue::AddresseeVerb && h.start == verb.start);
         let marker = is_cue(t, Cue::Addressee);
+        let is_outlet = |m: &&ActorMention| self.lexicon.actors.actors[m.actor].kind == "media";
+        let mut outlet = None;
         if told || marker.is_some() {
             // The one spoken to: a known name ("à l'AFP"), else words up to a name that ends
             // it ("au journal Al-Watan", "told reporters on Thursday").
             t = skip_determiners(marker.map_or(t, |m| m.end));
             if let Some(m) = actor_at(t) {
+                outlet = Some(*m).filter(|m| is_outlet(&m));
                 t = after_actor(m);
             } else {
                 while t < limit && !capitalised(t) && is_cue(t, Cue::Determiner).is_none() {
@@ -858,17 +876,14 @@ impl Pipeline {
             }
         }
         if t >= limit {
-            return None;
+            return (None, outlet);
         }
         // One spoken to after the speaker: a marker then a media name ("... à l'AFP").
-        let media_after = |h: &&Hit<'_, Cue>| {
-            actor_at(skip_determiners(h.end)).is_some_and(|m| self.lexicon.actors.actors[m.actor].kind == "media")
-        };
-        let end = cues
-            .iter()
-            .filter(|h| *h.tag == Cue::Addressee && h.start > t && h.end < limit)
-            .find(media_after)
-            .map_or(region_end, |h| start_of(h.start));
+        let media_after = |h: &&Hit<'_, Cue>| actor_at(skip_determiners(h.end)).is_some_and(|m| is_outlet(&m));
+        let trailing =
+            cues.iter().filter(|h| *h.tag == Cue::Addressee && h.start > t && h.end < limit).find(media_after);
+        let end = trailing.map_or(region_end, |h| start_of(h.start));
+        let outlet = outlet.or(trailing.and_then(|h| actor_at(skip_determiners(h.end)).copied()));
         let start = start_of(t);
         // A speaker: an actor, or a name that is no word the lexicon knows ("Hassan Abdel Ghani"),
         // with determiners and weekdays before it ("samedi l'OSDH") skipped.
@@ -881,7 +896,7 @@ impl Pipeline {
             && start_of(head) < end
             && capitalised(head)
             && !lex.known_words.contains(&folded.text[tokens[head].start..tokens[head].end]);
-        (known || name).then_some((start, s[..end].trim_end().len()))
+        ((known || name).then_some((start, s[..end].trim_end().len())), outlet)
     }
 
     /// A claimant phrase (`region`, where `found` was read) that holds a passive relay

@@ -434,3 +434,45 @@ fn a_verb_inside_a_relative_clause_is_not_the_frames() {
         assert_ne!(c.event, EventType::Other, "{body}");
     }
 }
+
+/// The outlet spoken to carries the words, as a relay does: "told Al Jazeera", "à l'AFP".
+#[test]
+fn the_outlet_spoken_to_relays_the_speaker() {
+    let p = pipeline();
+    for (body, lang, claimant, relay) in [
+        (
+            "\"Our forces have entered Homs,\" Hassan Abdel Ghani, a rebel spokesman, told Al Jazeera.",
+            Lang::En,
+            "a rebel spokesman",
+            "Al Jazeera",
+        ),
+        ("Rebels entered Homs, a rebel commander told Reuters.", Lang::En, "a rebel commander", "Reuters"),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani to AFP.", Lang::En, "Hassan Abdel Ghani", "AFP"),
+        (
+            "« Nos forces sont entrées dans Homs », a déclaré à l'AFP Hassan Abdel Ghani.",
+            Lang::Fr,
+            "Hassan Abdel Ghani",
+            "AFP",
+        ),
+        (
+            "Les rebelles sont entrés dans Homs, a dit un commandant rebelle à Reuters.",
+            Lang::Fr,
+            "un commandant rebelle",
+            "Reuters",
+        ),
+        (
+            "Un commandant rebelle a déclaré à l'AFP que les rebelles étaient entrés dans Homs.",
+            Lang::Fr,
+            "Un commandant rebelle",
+            "AFP",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.relayed_by.as_deref(), Some(relay), "{body}");
+        assert_ne!(c.source.side, "media", "{body}");
+        assert_eq!(c.event, EventType::Entry, "{body}");
+    }
+}
