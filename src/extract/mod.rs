@@ -727,40 +727,33 @@ impl Pipeline {
                 cues.iter().any(|h| *h.tag == Cue::Pronoun && h.end == subj_end && h.start + 1 >= subj_end)
                     || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
             let content_start = after_complementizer(v.end);
-            if pronoun_subject && subject_actors.is_empty() {
-                // The speaker of the sentence before, else the last actor named, else an earlier speaker.
-                let recent_speaker = ctx.last_claimant.as_ref().filter(|(at, _)| at + 1 >= ctx.current);
-                let referent = recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref());
-                if let Some((_, last)) = referent {
-                    let mut source = last.clone();
-                    source.attributed = true;
-                    return Frame {
-                        source,
-                        content: content_start.min(n)..n,
-                        claimant_spans: vec![(s_start, s_end)],
-                        denial_verb,
-                    };
-                }
-            }
             // "..., which said ...", "..., qui a précisé ...": the pronoun opens the piece after
             // a frame (see frame_pieces) and speaks for whoever spoke or acted just before it
             // in this sentence.
             let relative_subject =
                 cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == 0 && h.end == subj_end);
-            if relative_subject && subject_actors.is_empty() {
-                let antecedent = [&ctx.last_claimant, &ctx.last_actor]
+            let referent = if !subject_actors.is_empty() {
+                None
+            } else if pronoun_subject {
+                // The speaker of the sentence before, else the last actor named, else an earlier speaker.
+                let recent_speaker = ctx.last_claimant.as_ref().filter(|(at, _)| at + 1 >= ctx.current);
+                recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref())
+            } else if relative_subject {
+                [&ctx.last_claimant, &ctx.last_actor]
                     .into_iter()
-                    .find_map(|c| c.as_ref().filter(|(at, _)| *at == ctx.current));
-                if let Some((_, antecedent)) = antecedent {
-                    let mut source = antecedent.clone();
-                    source.attributed = true;
-                    return Frame {
-                        source,
-                        content: content_start.min(n)..n,
-                        claimant_spans: vec![(s_start, s_end)],
-                        denial_verb,
-                    };
-                }
+                    .find_map(|c| c.as_ref().filter(|(at, _)| *at == ctx.current))
+            } else {
+                None
+            };
+            if let Some((_, referent)) = referent {
+                let mut source = referent.clone();
+                source.attributed = true;
+                return Frame {
+                    source,
+                    content: content_start.min(n)..n,
+                    claimant_spans: vec![(s_start, s_end)],
+                    denial_verb,
+                };
             }
             // "Ces événements témoignent de ...", "The figures show ...": things do not speak;
             // the sentence is the outlet's own.
