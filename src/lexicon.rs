@@ -148,6 +148,8 @@ struct AttributionSection {
     relay_active: Vec<String>,
     relay_passive: Vec<String>,
     relay_link: Vec<String>,
+    addressee: Vec<String>,
+    verbs_with_addressee: Vec<String>,
     not_a_speaker: Vec<String>,
     unattributed: Vec<String>,
     complementizer: Vec<String>,
@@ -157,6 +159,7 @@ struct AttributionSection {
     own_forces: Vec<String>,
     allegiance: Vec<String>,
     relative_pronouns: Vec<String>,
+    relative_subjects: Vec<String>,
     auxiliaries: Vec<String>,
     determiners: Vec<String>,
 }
@@ -239,6 +242,12 @@ pub enum Cue {
     /// "quoted a source *as* saying", "a cité une source *qui* a affirmé": joins the quoted
     /// source to its verb; not part of the source's name.
     RelayLink,
+    /// "à l'AFP", "to AFP": opens the one spoken to, who is not the speaker.
+    Addressee,
+    /// "told Al Jazeera": a verb whose object is the one spoken to.
+    AddresseeVerb,
+    /// "which", "qui" as the subject of a verb: speaks for the phrase before it.
+    RelativeSubject,
     /// "these events", "les chiffres": a subject that cannot speak, whatever its verb.
     NotASpeaker,
     Unattributed,
@@ -457,6 +466,8 @@ impl LangFile {
         a.relay_active.extend(oa.relay_active);
         a.relay_passive.extend(oa.relay_passive);
         a.relay_link.extend(oa.relay_link);
+        a.addressee.extend(oa.addressee);
+        a.verbs_with_addressee.extend(oa.verbs_with_addressee);
         a.not_a_speaker.extend(oa.not_a_speaker);
         a.unattributed.extend(oa.unattributed);
         a.complementizer.extend(oa.complementizer);
@@ -466,6 +477,7 @@ impl LangFile {
         a.own_forces.extend(oa.own_forces);
         a.allegiance.extend(oa.allegiance);
         a.relative_pronouns.extend(oa.relative_pronouns);
+        a.relative_subjects.extend(oa.relative_subjects);
         a.auxiliaries.extend(oa.auxiliaries);
         a.determiners.extend(oa.determiners);
         let p = &mut self.polarity;
@@ -550,6 +562,9 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         (&a.relay_active, Cue::RelayActive),
         (&a.relay_passive, Cue::RelayPassive),
         (&a.relay_link, Cue::RelayLink),
+        (&a.addressee, Cue::Addressee),
+        (&a.relative_subjects, Cue::RelativeSubject),
+        (&a.verbs_with_addressee, Cue::AddresseeVerb),
         (&a.not_a_speaker, Cue::NotASpeaker),
         (&a.unattributed, Cue::Unattributed),
         (&a.complementizer, Cue::Complementizer),

@@ -30,6 +30,8 @@ const OFFICIAL_SUBJECT_GAP: usize = 12;
 const PLACE_CARRY_STATEMENTS: usize = 2;
 /// Longest subject after the verb in an inverted frame ("..., a déclaré le porte-parole de l'armée").
 const INVERTED_SUBJECT_MAX_WORDS: usize = 16;
+/// Longest name before an apposition that closes a subject ("Rami Abdel Rahmane, directeur de l'OSDH,").
+const APPOSED_NAME_MAX_WORDS: usize = 6;
 /// How many words after a negator its tail may come ("ne s'est pas", "n'a jamais").
 const NEGATION_REACH: usize = 3;
 /// A "not a speaker" noun heads the subject when it starts at most this many words before
@@ -528,7 +530,6 @@ impl Pipeline {
             (folded.original(tokens[t0].start), folded.original_end(tokens[t1 - 1].end, s))
         };
         let n = tokens.len();
-        let first = |cue: Cue| cues.iter().find(|h| *h.tag == cue);
         let after_complementizer = |t: usize| -> usize {
             let mut t = t;
             while cues.iter().any(|h| h.start == t && matches!(h.tag, Cue::Complementizer | Cue::Infinitive)) {
@@ -537,8 +538,13 @@ impl Pipeline {
             t
         };
 
-        // "il a été signalé que", "images show": nobody is named.
-        if let Some(h) = first(Cue::Unattributed) {
+        // "il a été signalé que", "images show": nobody is named. Not across a comma ("the
+        // army, which denied the reports, said ...").
+        let unbroken = |h: &&Hit<'_, Cue>| {
+            let (a, b) = orig(h.start, h.end);
+            !s.get(a..b).is_some_and(|w| w.contains([',', ';']))
+        };
+        if let Some(h) = cues.iter().filter(|h| *h.tag == Cue::Unattributed).find(unbroken) {
             return Frame {
                 source: Source {
                     claimant: UNATTRIBUTED.into(),
@@ -554,8 +560,14 @@ impl Pipeline {
             };
         }
 
-        // "selon X, ...", "according to X, ...": the source runs to the next comma.
-        if let Some(h) = first(Cue::According) {
+        // "selon X, ...", "according to X, ...": the source runs to the next comma. A passive
+        // relay after a verb of saying ("..., said a military source quoted by SANA") relays
+        // the source that verb introduces: the verb's frame reads it.
+        let relays_a_speaker = |h: &Hit<'_, Cue>| {
+            cues.iter().any(|r| *r.tag == Cue::RelayPassive && r.start == h.start)
+                && cues.iter().any(|v| matches!(v.tag, Cue::Say | Cue::DenialVerb) && v.end <= h.start)
+        };
+        if let Some(h) = cues.iter().find(|h| *h.tag == Cue::According && !relays_a_speaker(h)) {
             let (src_start, _) = orig(h.end, (h.end + 1).min(n));
             let rest = &s[src_start.min(s.len())..];
             let src_len = rest.find([',', ';', ':', '.']).unwrap_or(rest.len());
@@ -587,14 +599,39 @@ impl Pipeline {
         // A verb of saying or denying.
         // A hedge ("reportedly") is not a verb of saying even where a stem would match it.
         let hedge_at = |i: usize| cues.iter().any(|h| *h.tag == Cue::Hedge && h.start <= i && i < h.end);
+        // Nor a verb inside a relative clause between the subject and its own verb ("The army,
+        // which denied the reports, said ...": the army said).
+        let in_relative_aside = |h: &Hit<'_, Cue>| {
+            let at = |t: usize| folded.original(tokens[t].start);
+            let opener = cues.iter().rfind(|r| *r.tag == Cue::RelativeSubject && r.start > 0 && r.end <= h.start);
+            opener.is_some_and(|r| {
+                let (r0, h0) = (at(r.start), at(h.start));
+                let closing = s[h0..].find(',').map(|c| h0 + c);
+                let next = closing.map(|c| tokens.iter().position(|t| folded.original(t.start) > c).unwrap_or(n));
+                s[..r0].trim_end().ends_with(',')
+                    && !s[r0..h0].contains(',')
+                    && next.is_some_and(|t| frame_verb_at(cues, t))
+            })
+        };
         let verb = cues.iter().find(|h| {
-            matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive) && h.start > 0 && !hedge_at(h.start)
+            matches!(h.tag, Cue::Say | Cue::DenialVerb | Cue::RelayActive)
+                && h.start > 0
+                && !hedge_at(h.start)
+                && !in_relative_aside(h)
         });
         if let Some(v) = verb {
             let denial_verb = *v.tag == Cue::DenialVerb;
-            // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped.
+            // Subject: from the start of the clause it sits in to the verb, auxiliaries dropped;
+            // not across a comma ("... from Hama on Thursday, said a source": "on Thursday"
+            // belongs to the content).
             let mut subj_end = v.start;
-            while subj_end > 0 && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary) {
+            let joined = |a: usize, b: usize| {
+                let gap = s.get(folded.original_end(tokens[a - 1].end, s)..folded.original(tokens[b].start));
+                gap.is_none_or(|g| last_boundary(g).is_none())
+            };
+            while subj_end > 0
+                && cues.iter().any(|h| h.end == subj_end && *h.tag == Cue::Auxiliary && joined(h.end, subj_end))
+            {
                 let aux = cues
                     .iter()
                     .filter(|h| h.end == subj_end && *h.tag == Cue::Auxiliary)
@@ -625,33 +662,60 @@ impl Pipeline {
             let complement_follows = cues.iter().any(|h| {
                 matches!(h.tag, Cue::Complementizer | Cue::Infinitive) && h.start >= v.end && h.start <= v.end + 4
             }) || s[orig(v.start, v.end).1.min(s.len())..].trim_start().starts_with(':');
-            let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // Inversion needs a short subject after the verb closing the sentence
             // ("..., a indiqué samedi l'OSDH."), not a clause ("..., said at least 42 died").
-            let (rest_start, _) = orig(v.end, n);
-            let rest = &s[rest_start.min(s.len())..];
-            let rest_end = rest_start + rest.find([',', ';', '(', '.']).unwrap_or(rest.len());
-            let rest_words = s[rest_start.min(rest_end)..rest_end].split_whitespace().count();
-            let speaker_follows = actors.iter().any(|m| m.start >= rest_start && m.end <= rest_end);
-            let inversion = subject_empty && speaker_follows && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            let (speaker, outlet_spoken_to) = self.inverted_speaker(article, s, folded, tokens, cues, actors, v);
+            // "told Al Jazeera", "a déclaré à l'AFP": the outlet spoken to carries the words, as
+            // a relay does, but lends no side to a speaker it does not know.
+            let carried = |mut source: Source, spans: &mut Vec<(usize, usize)>| {
+                let outlet = outlet_spoken_to.filter(|m| Some(m.actor) != source.claimant_actor);
+                if let (None, Some(m)) = (&source.relayed_by, outlet) {
+                    source.relayed_by = Some(s[m.start..m.end].to_string());
+                    source.relay_actor = Some(m.actor);
+                    spans.push((m.start, m.end));
+                }
+                source
+            };
+            let rest_words = speaker.map_or(0, |(a, b)| s[a..b].split_whitespace().count());
+            // "A resident, who asked not to be named, said rebels ...": the subject is before
+            // the relative clause, not after the verb.
+            let after_relative = boundary
+                .filter(|&b| s[..b].ends_with(','))
+                .is_some_and(|b| opens_relative(last_boundary(&s[..b - 1]).unwrap_or(0), folded, tokens, cues));
+            let inversion =
+                subject_empty && speaker.is_some() && !after_relative && rest_words <= INVERTED_SUBJECT_MAX_WORDS;
+            // Nobody but the one spoken to after the verb ("..., Hassan Abdel Ghani, a rebel
+            // spokesman, told Al Jazeera."): the subject closes at the comma before the verb.
+            // The same when what follows is the content ("A resident, who asked not to be
+            // named, said that ...").
+            let before_comma = boundary.filter(|&b| {
+                subject_empty && (speaker.is_none() || complement_follows || after_relative) && s[..b].ends_with(',')
+            });
+            let (boundary, pre_tokens, subject_empty, s_end) =
+                match before_comma.map(|b| subject_before_comma(s, b - 1, folded, tokens, cues, events)) {
+                    Some((start, end)) => {
+                        (Some(start), tokens.iter().take_while(|t| folded.original(t.end) <= start).count(), false, end)
+                    }
+                    None => (boundary, pre_tokens, subject_empty, s_end),
+                };
+            let pre_has_event = events.iter().any(|e| e.end <= pre_tokens);
             // "..., a spokesman for the SDF said Thursday.": a frame closing the sentence.
             let closing = n.saturating_sub(v.end) <= CLOSING_FRAME_WORDS;
             let parenthetical = !subject_empty && (pre_has_event || closing);
             if pre_tokens >= 3 && !complement_follows && (inversion || parenthetical) {
-                let region = if subject_empty {
+                let region = if let (true, Some(speaker)) = (subject_empty, speaker) {
                     // Inversion: "..., a déclaré le ministère." / "..., said the monitor."
-                    let (a_start, _) = orig(v.end, n);
-                    let rest = &s[a_start.min(s.len())..];
-                    (a_start, a_start + rest.find([',', ';', '.', '(']).unwrap_or(rest.len()))
+                    speaker
                 } else {
                     (boundary.unwrap_or(0), s_end)
                 };
                 let found = self.claimant_from(s, region.0, region.1, actors, true);
-                let (claimant, claimant_actor, relay, spans) =
+                let (claimant, claimant_actor, relay, mut spans) =
                     self.passive_relay(s, folded, tokens, cues, actors, region, found);
                 let (relayed_by, relay_actor) = relay.unzip();
                 let source =
                     self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor.flatten(), true, ctx);
+                let source = carried(source, &mut spans);
                 return Frame { source, content: 0..pre_tokens.min(n), claimant_spans: spans, denial_verb };
             }
             let subject_actors: Vec<&ActorMention> =
@@ -663,20 +727,33 @@ impl Pipeline {
                 cues.iter().any(|h| *h.tag == Cue::Pronoun && h.end == subj_end && h.start + 1 >= subj_end)
                     || cues.iter().any(|h| *h.tag == Cue::BackReference && h.end == subj_end);
             let content_start = after_complementizer(v.end);
-            if pronoun_subject && subject_actors.is_empty() {
+            // "..., which said ...", "..., qui a précisé ...": the pronoun opens the piece after
+            // a frame (see frame_pieces) and speaks for whoever spoke or acted just before it
+            // in this sentence.
+            let relative_subject =
+                cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == 0 && h.end == subj_end);
+            let referent = if !subject_actors.is_empty() {
+                None
+            } else if pronoun_subject {
                 // The speaker of the sentence before, else the last actor named, else an earlier speaker.
                 let recent_speaker = ctx.last_claimant.as_ref().filter(|(at, _)| at + 1 >= ctx.current);
-                let referent = recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref());
-                if let Some((_, last)) = referent {
-                    let mut source = last.clone();
-                    source.attributed = true;
-                    return Frame {
-                        source,
-                        content: content_start.min(n)..n,
-                        claimant_spans: vec![(s_start, s_end)],
-                        denial_verb,
-                    };
-                }
+                recent_speaker.or(ctx.last_actor.as_ref()).or(ctx.last_claimant.as_ref())
+            } else if relative_subject {
+                [&ctx.last_claimant, &ctx.last_actor]
+                    .into_iter()
+                    .find_map(|c| c.as_ref().filter(|(at, _)| *at == ctx.current))
+            } else {
+                None
+            };
+            if let Some((_, referent)) = referent {
+                let mut source = referent.clone();
+                source.attributed = true;
+                return Frame {
+                    source,
+                    content: content_start.min(n)..n,
+                    claimant_spans: vec![(s_start, s_end)],
+                    denial_verb,
+                };
             }
             // "Ces événements témoignent de ...", "The figures show ...": things do not speak;
             // the sentence is the outlet's own.
@@ -731,10 +808,88 @@ impl Pipeline {
                 }
             }
             let source = self.resolve(article, claimant, claimant_actor, relayed_by, relay_actor, true, ctx);
+            let source = carried(source, &mut spans);
             return Frame { source, content, claimant_spans: spans, denial_verb };
         }
 
         self.outlet_voice(article, n)
+    }
+
+    /// The speaker named after the verb of an inverted frame, as a byte range of `s` up to
+    /// the next comma: past the one spoken to right after the verb ("..., a déclaré à l'AFP
+    /// Hassan Abdel Ghani.", "told Al Jazeera") and before one spoken to after the speaker
+    /// ("..., said Hassan Abdel Ghani to AFP."); none when no actor and no name follows.
+    /// With it, the outlet spoken to, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn inverted_speaker(
+        &self,
+        article: &Article,
+        s: &str,
+        folded: &Folded,
+        tokens: &[Token],
+        cues: &[Hit<'_, Cue>],
+        actors: &[ActorMention],
+        verb: &Hit<'_, Cue>,
+    ) -> (Option<(usize, usize)>, Option<ActorMention>) {
+        let lex = self.lexicon.lang(article.lang.unwrap_or(crate::article::Lang::En));
+        let start_of = |t: usize| folded.original(tokens[t].start);
+        let Some(last) = verb.end.checked_sub(1).and_then(|t| tokens.get(t)) else { return (None, None) };
+        let from = folded.original_end(last.end, s);
+        let region_end = from + s[from..].find([',', ';', '(', '.']).unwrap_or(s.len() - from);
+        let limit = tokens.iter().take_while(|t| folded.original_end(t.end, s) <= region_end).count();
+        let is_cue = |t: usize, cue: Cue| cues.iter().find(|h| h.start == t && *h.tag == cue);
+        let skip_determiners = |mut t: usize| {
+            while let Some(d) = is_cue(t, Cue::Determiner) {
+                t = d.end;
+            }
+            t
+        };
+        let actor_at = |t: usize| actors.iter().find(|m| t < limit && m.start == start_of(t));
+        let after_actor = |m: &ActorMention| (0..limit).find(|&i| start_of(i) >= m.end).unwrap_or(limit);
+        let capitalised = |t: usize| s[start_of(t)..].starts_with(char::is_uppercase);
+        let mut t = verb.end;
+        let told = cues.iter().any(|h| *h.tag == Cue::AddresseeVerb && h.start == verb.start);
+        let marker = is_cue(t, Cue::Addressee);
+        let is_outlet = |m: &&ActorMention| self.lexicon.actors.actors[m.actor].kind == "media";
+        let mut outlet = None;
+        if told || marker.is_some() {
+            // The one spoken to: a known name ("à l'AFP"), else words up to a name that ends
+            // it ("au journal Al-Watan", "told reporters on Thursday").
+            t = skip_determiners(marker.map_or(t, |m| m.end));
+            if let Some(m) = actor_at(t) {
+                outlet = Some(*m).filter(|m| is_outlet(&m));
+                t = after_actor(m);
+            } else {
+                while t < limit && !capitalised(t) && is_cue(t, Cue::Determiner).is_none() {
+                    t += 1;
+                }
+                while t < limit && capitalised(t) {
+                    t += 1;
+                }
+            }
+        }
+        if t >= limit {
+            return (None, outlet);
+        }
+        // One spoken to after the speaker: a marker then a media name ("... à l'AFP").
+        let media_after = |h: &&Hit<'_, Cue>| actor_at(skip_determiners(h.end)).is_some_and(|m| is_outlet(&m));
+        let trailing =
+            cues.iter().filter(|h| *h.tag == Cue::Addressee && h.start > t && h.end < limit).find(media_after);
+        let end = trailing.map_or(region_end, |h| start_of(h.start));
+        let outlet = outlet.or(trailing.and_then(|h| actor_at(skip_determiners(h.end)).copied()));
+        let start = start_of(t);
+        // A speaker: an actor, or a name that is no word the lexicon knows ("Hassan Abdel Ghani"),
+        // with determiners and weekdays before it ("samedi l'OSDH") skipped.
+        let mut head = skip_determiners(t);
+        while head < limit && lex.weekdays.contains_key(&folded.text[tokens[head].start..tokens[head].end]) {
+            head = skip_determiners(head + 1);
+        }
+        let known = actors.iter().any(|m| m.start >= start && m.end <= end);
+        let name = head < limit
+            && start_of(head) < end
+            && capitalised(head)
+            && !lex.known_words.contains(&folded.text[tokens[head].start..tokens[head].end]);
+        ((known || name).then_some((start, s[..end].trim_end().len())), outlet)
     }
 
     /// A claimant phrase (`region`, where `found` was read) that holds a passive relay
@@ -897,7 +1052,10 @@ fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
             let has_frame = cues
                 .iter()
                 .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
-            if has_frame && first_tok > 2 {
+            // Nor when the clause closes before the verb of the frame it sits in ("the army,
+            // which denied the reports, said ...").
+            let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
+            if has_frame && !closes_before_verb && first_tok > 2 {
                 cuts.push(folded.original(pos) + 1);
             }
         }
@@ -914,6 +1072,16 @@ fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
     }
     out.push(start..s.len());
     out
+}
+
+/// Whether a verb of saying or denying starts at token `t`, auxiliaries before it skipped
+/// ("a affirmé", "had earlier denied").
+fn frame_verb_at(cues: &[Hit<'_, Cue>], t: usize) -> bool {
+    let mut t = t;
+    while let Some(aux) = cues.iter().find(|h| h.start == t && *h.tag == Cue::Auxiliary) {
+        t = aux.end;
+    }
+    cues.iter().any(|h| h.start == t && matches!(h.tag, Cue::Say | Cue::DenialVerb))
 }
 
 /// The length of a leading dateline ("BEIRUT, Dec 6 (Reuters) - ", "Damascus, SANA- "):
@@ -940,6 +1108,45 @@ fn last_boundary(head: &str) -> Option<usize> {
         }
     }
     best
+}
+
+/// The byte range of the subject that closes at the comma at `comma`: the phrase after the
+/// boundary before it; with the name an apposition follows ("Hassan Abdel Ghani, un
+/// porte-parole des rebelles,"), a short capitalised phrase with no event and no verb of
+/// saying; without a relative clause that follows it ("Un habitant, qui a requis l'anonymat,").
+fn subject_before_comma(
+    s: &str,
+    comma: usize,
+    folded: &Folded,
+    tokens: &[Token],
+    cues: &[Hit<'_, Cue>],
+    events: &[Hit<'_, EventType>],
+) -> (usize, usize) {
+    let start = last_boundary(&s[..comma]).unwrap_or(0);
+    let Some(name_end) = s[..start].strip_suffix(',').map(str::len) else { return (start, comma) };
+    let name_start = last_boundary(&s[..name_end]).unwrap_or(0);
+    if opens_relative(start, folded, tokens, cues) {
+        return (name_start, name_end);
+    }
+    let name = s[name_start..name_end].trim().trim_start_matches(['"', '“', '«']).trim_start();
+    let first = tokens.iter().position(|t| folded.original(t.start) >= name_start).unwrap_or(tokens.len());
+    let last = tokens.iter().position(|t| folded.original(t.start) >= name_end).unwrap_or(tokens.len());
+    let speaks_or_acts = events.iter().any(|e| e.start < last && e.end > first)
+        || cues.iter().any(|h| matches!(h.tag, Cue::Say | Cue::DenialVerb) && h.start < last && h.end > first);
+    let is_name = name.starts_with(char::is_uppercase)
+        && name.split_whitespace().count() <= APPOSED_NAME_MAX_WORDS
+        && !speaks_or_acts;
+    if is_name {
+        (name_start, comma)
+    } else {
+        (start, comma)
+    }
+}
+
+/// Whether the phrase at byte `start` opens with a relative pronoun as subject ("qui a requis l'anonymat").
+fn opens_relative(start: usize, folded: &Folded, tokens: &[Token], cues: &[Hit<'_, Cue>]) -> bool {
+    let first = tokens.iter().position(|t| folded.original(t.start) >= start);
+    first.is_some_and(|i| cues.iter().any(|h| *h.tag == Cue::RelativeSubject && h.start == i))
 }
 
 /// "which the Defense Ministry" → "the Defense Ministry".

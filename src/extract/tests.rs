@@ -118,7 +118,7 @@ fn bullets_inherit_the_announcement() {
 }
 
 /// Also "X cité par Y" inside the claimant phrase of "selon" or of an inverted frame: X
-/// speaks, Y relays, and X does not take Y's name.
+/// speaks, Y relays, and X does not take Y's name; "said X quoted by Y" is not "according to Y".
 #[test]
 fn a_quoted_source_ends_before_the_word_that_links_it_to_its_verb() {
     let p = pipeline();
@@ -149,6 +149,9 @@ fn a_quoted_source_ends_before_the_word_that_links_it_to_its_verb() {
             "une source militaire",
             "L'agence SANA",
         ),
+        // After a verb of saying, "quoted by" / "cité par" relays the source the verb introduces.
+        ("Government troops withdrew from Hama, said a military source quoted by SANA.", Lang::En, "a military source", "SANA"),
+        ("Les troupes se sont retirées de Hama, a affirmé un responsable cité par SANA.", Lang::Fr, "un responsable", "SANA"),
     ] {
         let x = p.extract(&article(body, lang));
         assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
@@ -229,4 +232,222 @@ fn nightfall_and_autumn_are_not_captures() {
     }
     let x = p.extract(&article("Selon l'OSDH, la ville d'Idleb est tombée aux mains des rebelles.", Lang::Fr));
     assert_eq!(x.claims[0].event, EventType::Capture);
+}
+
+/// The one spoken to ("à l'AFP", "to AFP") is no part of an inverted subject, before or
+/// after it, and a speaker the lexicon does not know is still the speaker.
+#[test]
+fn the_one_spoken_to_is_cut_from_an_inverted_subject() {
+    let p = pipeline();
+    for (body, lang) in [
+        ("« Nos forces sont entrées dans Homs », a déclaré à l'AFP Hassan Abdel Ghani.", Lang::Fr),
+        ("« Nos forces sont entrées dans Homs », a déclaré Hassan Abdel Ghani à l'AFP.", Lang::Fr),
+        ("« Nos forces sont entrées dans Homs », a déclaré Hassan Abdel Ghani.", Lang::Fr),
+        ("\"Our forces have entered Homs,\" said to AFP Hassan Abdel Ghani.", Lang::En),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani to AFP.", Lang::En),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani.", Lang::En),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, "Hassan Abdel Ghani", "{body}");
+        assert_eq!(c.event, EventType::Entry, "{body}");
+    }
+    // The one spoken to named by a common noun ("au journal Al-Watan", "to reporters").
+    for (body, lang, claimant) in [
+        (
+            "Les rebelles sont entrés dans Homs, a déclaré au journal Al-Watan le porte-parole de l'armée.",
+            Lang::Fr,
+            "le porte-parole de l'armée",
+        ),
+        ("Rebels entered Homs, said to reporters the army spokesman.", Lang::En, "the army spokesman"),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims[0].source.claimant, claimant, "{body}: {:#?}", x.claims);
+        assert_eq!(x.claims[0].source.side, "government", "{body}");
+    }
+}
+
+/// A name and its apposition before a verb with only the one spoken to after it is the
+/// subject, not an inverted frame whose speaker is the outlet spoken to.
+#[test]
+fn an_apposition_before_the_verb_keeps_the_speaker_before_it() {
+    let p = pipeline();
+    for (body, lang, claimant, side) in [
+        (
+            "\"Our forces have entered Homs,\" Hassan Abdel Ghani, a rebel spokesman, told Al Jazeera.",
+            Lang::En,
+            "a rebel spokesman",
+            "opposition",
+        ),
+        (
+            "« Nos forces sont entrées dans Homs », Hassan Abdel Ghani, un porte-parole des rebelles, a déclaré à l'AFP.",
+            Lang::Fr,
+            "un porte-parole des rebelles",
+            "opposition",
+        ),
+        ("Troops withdrew from Hama, Rami Abdel Rahman, head of the SOHR, told AFP.", Lang::En, "head of the SOHR", "monitor"),
+        (
+            "Les troupes se sont retirées de Hama, Rami Abdel Rahmane, directeur de l'OSDH, a déclaré à l'AFP.",
+            Lang::Fr,
+            "directeur de l'OSDH",
+            "monitor",
+        ),
+        ("Troops withdrew from Hama, a rebel commander told Reuters.", Lang::En, "a rebel commander", "opposition"),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.side, side, "{body}");
+        assert_ne!(c.event, EventType::Other, "{body}");
+    }
+}
+
+/// "..., which said", "..., qui a précisé": a relative pronoun as subject speaks for its
+/// antecedent; a relative clause between a subject and its verb is no part of the subject.
+#[test]
+fn a_relative_pronoun_subject_takes_its_antecedent_as_claimant() {
+    let p = pipeline();
+    for (body, lang, event, claimant) in [
+        (
+            "According to the SOHR, which said government troops had abandoned their positions in Hama, the rebels entered the city.",
+            Lang::En,
+            EventType::Withdrawal,
+            "the SOHR",
+        ),
+        (
+            "Selon l'OSDH, qui a affirmé que les troupes gouvernementales avaient abandonné leurs positions à Hama, les rebelles sont entrés dans la ville.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "l'OSDH",
+        ),
+        ("Soldiers fled Hama, the SOHR reported, which said rebels had entered the city.", Lang::En, EventType::Entry, "the SOHR"),
+        (
+            "Des soldats ont fui Hama, a rapporté l'OSDH, qui a précisé que les rebelles étaient entrés dans la ville.",
+            Lang::Fr,
+            EventType::Entry,
+            "l'OSDH",
+        ),
+        (
+            "Rebels entered Homs, according to a local source, who said the army had withdrawn.",
+            Lang::En,
+            EventType::Withdrawal,
+            "a local source",
+        ),
+        (
+            "Les rebelles sont entrés dans Homs, selon une source locale, qui a affirmé que l'armée s'était retirée.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "une source locale",
+        ),
+        ("A resident, who asked not to be named, said soldiers had fled Hama.", Lang::En, EventType::Withdrawal, "A resident"),
+        (
+            "Un habitant, qui a requis l'anonymat, a affirmé que les soldats avaient fui Hama.",
+            Lang::Fr,
+            EventType::Withdrawal,
+            "Un habitant",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        let relative = |w: &str| ["which", "who", "qui"].iter().any(|r| w.to_lowercase().starts_with(r));
+        assert!(x.claims.iter().all(|c| !relative(&c.source.claimant)), "{body}: {:#?}", x.claims);
+        let c = x.claims.iter().find(|c| c.event == event).unwrap_or_else(|| panic!("{body}: {:#?}", x.claims));
+        assert_eq!(c.source.claimant, claimant, "{body}");
+    }
+}
+
+/// A word that may stand before a verb ("on Thursday", "également") is the content's when a
+/// comma parts it from the verb of a frame that closes the sentence.
+#[test]
+fn an_adverbial_before_the_comma_of_a_closing_frame_is_the_contents() {
+    let p = pipeline();
+    for (body, lang, claimant) in [
+        ("Government troops withdrew from Hama on Thursday, said a military source.", Lang::En, "a military source"),
+        (
+            "Les troupes se sont retirées de Hama également, a affirmé une source militaire.",
+            Lang::Fr,
+            "une source militaire",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        assert_eq!(x.claims[0].source.claimant, claimant, "{body}");
+        assert_eq!(x.claims[0].event, EventType::Withdrawal, "{body}");
+    }
+}
+
+/// A verb inside a relative clause between a subject and its own verb is not the frame's:
+/// "The army, which denied the reports, said ..." is the army saying, not denying.
+#[test]
+fn a_verb_inside_a_relative_clause_is_not_the_frames() {
+    let p = pipeline();
+    for (body, lang, claimant) in [
+        ("The army, which denied the reports, said troops had withdrawn from Hama.", Lang::En, "The army"),
+        (
+            "Syrian state media, which had earlier denied the reports, said troops had withdrawn from Hama.",
+            Lang::En,
+            "Syrian state media",
+        ),
+        (
+            "L'armée, qui a démenti ces informations, a affirmé que ses troupes s'étaient retirées de Hama.",
+            Lang::Fr,
+            "L'armée",
+        ),
+        ("A resident, who asked not to be named, said rebels had entered Hama.", Lang::En, "A resident"),
+        (
+            "Un habitant, qui a requis l'anonymat, a dit que les rebelles étaient entrés dans Hama.",
+            Lang::Fr,
+            "Un habitant",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.polarity, Polarity::Asserted, "{body}");
+        assert_ne!(c.event, EventType::Other, "{body}");
+    }
+}
+
+/// The outlet spoken to carries the words, as a relay does: "told Al Jazeera", "à l'AFP".
+#[test]
+fn the_outlet_spoken_to_relays_the_speaker() {
+    let p = pipeline();
+    for (body, lang, claimant, relay) in [
+        (
+            "\"Our forces have entered Homs,\" Hassan Abdel Ghani, a rebel spokesman, told Al Jazeera.",
+            Lang::En,
+            "a rebel spokesman",
+            "Al Jazeera",
+        ),
+        ("Rebels entered Homs, a rebel commander told Reuters.", Lang::En, "a rebel commander", "Reuters"),
+        ("\"Our forces have entered Homs,\" said Hassan Abdel Ghani to AFP.", Lang::En, "Hassan Abdel Ghani", "AFP"),
+        (
+            "« Nos forces sont entrées dans Homs », a déclaré à l'AFP Hassan Abdel Ghani.",
+            Lang::Fr,
+            "Hassan Abdel Ghani",
+            "AFP",
+        ),
+        (
+            "Les rebelles sont entrés dans Homs, a dit un commandant rebelle à Reuters.",
+            Lang::Fr,
+            "un commandant rebelle",
+            "Reuters",
+        ),
+        (
+            "Un commandant rebelle a déclaré à l'AFP que les rebelles étaient entrés dans Homs.",
+            Lang::Fr,
+            "Un commandant rebelle",
+            "AFP",
+        ),
+    ] {
+        let x = p.extract(&article(body, lang));
+        assert_eq!(x.claims.len(), 1, "{body}: {:#?}", x.claims);
+        let c = &x.claims[0];
+        assert_eq!(c.source.claimant, claimant, "{body}");
+        assert_eq!(c.source.relayed_by.as_deref(), Some(relay), "{body}");
+        assert_ne!(c.source.side, "media", "{body}");
+        assert_eq!(c.event, EventType::Entry, "{body}");
+    }
 }
