@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_claim_place_lookup.sql"),
     include_str!("../migrations/0003_conflict_day.sql"),
     include_str!("../migrations/0004_fewer_rows_per_claim.sql"),
+    include_str!("../migrations/0005_reasons_from_pairs.sql"),
 ];
 
 /// How long a writer waits for another before SQLITE_BUSY reaches us (ms). Ingest commits

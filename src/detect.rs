@@ -363,7 +363,13 @@ fn who(c: &ClaimFacts) -> String {
 /// nothing to record.
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
     let v = verdict(a, b, cfg, true)?;
-    Some(Finding { kind: v.kind(), reason: explain(&v, a, b, cfg), event: v.event, side_a: v.side_a, side_b: v.side_b })
+    Some(Finding {
+        kind: v.kind(),
+        reason: explain(v.rule, a, b, cfg.window_hours),
+        event: v.event,
+        side_a: v.side_a,
+        side_b: v.side_b,
+    })
 }
 
 /// Which rule of claims-spec §5 a pair meets.
@@ -388,15 +394,46 @@ struct Verdict {
     side_b: String,
 }
 
-impl Verdict {
-    fn kind(&self) -> Option<ConflictKind> {
-        match self.rule {
+impl Rule {
+    fn kind(self) -> Option<ConflictKind> {
+        match self {
             Rule::Date => Some(ConflictKind::Date),
             Rule::Denial => Some(ConflictKind::Denial),
             Rule::Control => Some(ConflictKind::Control),
             Rule::Numeric => Some(ConflictKind::Numeric),
             Rule::AgreesOnCount | Rule::AgreesOnEvent | Rule::AgreesOnControl => None,
         }
+    }
+
+    fn of_conflict(kind: ConflictKind) -> Rule {
+        match kind {
+            ConflictKind::Date => Rule::Date,
+            ConflictKind::Denial => Rule::Denial,
+            ConflictKind::Control => Rule::Control,
+            ConflictKind::Numeric => Rule::Numeric,
+        }
+    }
+
+    /// The name an agreement is stored under in `claim_corroborations.agreements`.
+    fn agreement_name(self) -> Option<&'static str> {
+        match self {
+            Rule::AgreesOnCount => Some("count"),
+            Rule::AgreesOnEvent => Some("event"),
+            Rule::AgreesOnControl => Some("control"),
+            _ => None,
+        }
+    }
+
+    fn of_agreement(name: &str) -> Option<Rule> {
+        [Rule::AgreesOnCount, Rule::AgreesOnEvent, Rule::AgreesOnControl]
+            .into_iter()
+            .find(|r| r.agreement_name() == Some(name))
+    }
+}
+
+impl Verdict {
+    fn kind(&self) -> Option<ConflictKind> {
+        self.rule.kind()
     }
 
     fn agreement(rule: Rule, event: &'static str) -> Verdict {
@@ -510,17 +547,18 @@ fn quantities_agree(a: &ClaimFacts, b: &ClaimFacts) -> bool {
 
 /// Why a pair meets its rule, in words a fact-checker can check: the rule, the claims, the
 /// place relation and the dates compared.
-fn explain(v: &Verdict, a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> String {
+fn explain(rule: Rule, a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> String {
     let places = place_link(a, b).map(|l| l.describe()).unwrap_or_default();
-    let time = || time_relation(a, b, cfg.window_hours);
+    let time = || time_relation(a, b, window_hours);
     let event = a.event.name();
-    match v.rule {
+    let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
+    match rule {
         Rule::Date => format!(
             "date: {} dates the {event} on {}, {} on {}; {places}; reports published within {DATE_CONFLICT_DAYS} days",
             who(a),
-            v.side_a,
+            day(a),
             who(b),
-            v.side_b,
+            day(b),
         ),
         Rule::Denial => {
             let (asserting, denying) = if a.polarity == "asserted" { (a, b) } else { (b, a) };
@@ -570,12 +608,12 @@ fn json_ids(ids: &[i64]) -> String {
 }
 
 /// Appends one agreement to the JSON array of `claim_corroborations.agreements` (opened
-/// here, closed by the caller).
-fn push_agreement(json: &mut String, claim: i64, reason: &str) {
+/// here, closed by the caller): the claim and the rule, whose words `Reasons` writes when
+/// they are read (an agreement's words are a function of the two claims and the rule).
+fn push_agreement(json: &mut String, claim: i64, rule: Rule) {
+    use std::fmt::Write;
     json.push(if json.is_empty() { '[' } else { ',' });
-    json.push_str(&format!("{{\"claim\":{claim},\"reason\":"));
-    json.push_str(&serde_json::to_string(reason).unwrap_or_else(|_| "\"\"".into()));
-    json.push('}');
+    let _ = write!(json, "{{\"claim\":{claim},\"rule\":\"{}\"}}", rule.agreement_name().unwrap_or("event"));
 }
 
 /// What detection needs of a place, the same for every claim that names it.
@@ -714,6 +752,78 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         });
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// Reasons in words for what detection stored as pairs of claims (conflict memberships and
+/// agreements, since migration 5), written when they are read: a reason is a function of
+/// the two claims' stored facts and the rule, so the writer stores two ids instead of a
+/// sentence. The words are those detection would have written when it stored the pair.
+pub struct Reasons<'c> {
+    conn: &'c Connection,
+    known: Known,
+    facts: HashMap<i64, ClaimFacts>,
+}
+
+impl<'c> Reasons<'c> {
+    pub fn new(conn: &'c Connection) -> Reasons<'c> {
+        Reasons { conn, known: Known::default(), facts: HashMap::default() }
+    }
+
+    /// Reads the facts of these claims in one pass (ahead of many reasons about them, as
+    /// for a whole conflict); the cache starts afresh past `FACTS_CACHE_CLAIMS`.
+    pub fn load(&mut self, ids: &[i64]) -> rusqlite::Result<()> {
+        let missing: Vec<i64> = ids.iter().copied().filter(|id| !self.facts.contains_key(id)).collect();
+        if self.facts.len() + missing.len() > FACTS_CACHE_CLAIMS {
+            self.facts.clear();
+            self.known.clear();
+        }
+        for f in load_facts(self.conn, &missing, &mut self.known)? {
+            self.facts.insert(f.id, f);
+        }
+        Ok(())
+    }
+
+    fn pair(&mut self, a: i64, b: i64) -> rusqlite::Result<Option<(&ClaimFacts, &ClaimFacts)>> {
+        self.load(&[a, b])?;
+        Ok(self.facts.get(&a).zip(self.facts.get(&b)))
+    }
+
+    /// Why claims `a` (being stored) and `b` (compared with it) were put in a conflict of
+    /// `kind`, judged with a window of `window_hours`.
+    pub fn membership(&mut self, kind: ConflictKind, a: i64, b: i64, window_hours: i64) -> rusqlite::Result<String> {
+        Ok(match self.pair(a, b)? {
+            Some((fa, fb)) => explain(Rule::of_conflict(kind), fa, fb, window_hours),
+            None => format!("{}: claims #{a} and #{b} (their facts are no longer stored)", kind.name()),
+        })
+    }
+
+    /// The reason of a `conflict_claims` row of `claim` in a conflict of `kind`: its words
+    /// when stored before migration 5, else written from its pair (a, b, window hours).
+    pub fn of_member(
+        &mut self,
+        kind: &str,
+        claim: i64,
+        words: Option<String>,
+        pair: Option<(i64, i64, i64)>,
+    ) -> rusqlite::Result<String> {
+        Ok(match (words, pair, ConflictKind::parse(kind)) {
+            (Some(text), ..) => text,
+            (None, Some((a, b, w)), Some(k)) => self.membership(k, a, b, w)?,
+            _ => format!("{kind}: claim #{claim} (no reason stored)"),
+        })
+    }
+
+    /// Why `claim` was found to agree with the earlier `by`, under the agreement `rule` as
+    /// stored in `claim_corroborations` ("count", "event", "control").
+    pub fn agreement(&mut self, rule: &str, claim: i64, by: i64) -> rusqlite::Result<String> {
+        let Some(rule) = Rule::of_agreement(rule) else {
+            return Ok(format!("agrees (rule '{rule}' unknown to this version)"));
+        };
+        Ok(match self.pair(claim, by)? {
+            Some((fa, fb)) => explain(rule, fa, fb, DEFAULT_WINDOW_HOURS),
+            None => format!("agrees: claims #{claim} and #{by} (their facts are no longer stored)"),
+        })
+    }
 }
 
 /// A claim as the writer stored it (the columns `load_facts` reads back), for
@@ -938,7 +1048,7 @@ impl Detector {
                     continue;
                 }
                 corroborating.push(&other.claimant_key);
-                push_agreement(&mut agreements, other.id, &explain(&v, &c, other, &cfg));
+                push_agreement(&mut agreements, other.id, v.rule);
             }
             if !corroborating.is_empty() {
                 agreements.push(']');
@@ -1049,7 +1159,7 @@ fn record(
                 .execute(params![
                     kind.name(),
                     v.event,
-                    explain(v, c, other, cfg),
+                    explain(v.rule, c, other, cfg.window_hours),
                     now,
                     day.map(|d| d.to_string())
                 ])?;
@@ -1061,19 +1171,19 @@ fn record(
         };
         let conflict = joined.conflict;
         let (side_c, side_o) = sides(kind, c, v);
-        let mut reason: Option<String> = None;
         for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
             let list = members.entry(claim).or_default();
             if list.iter().any(|m| m.conflict == conflict) {
                 continue;
             }
             list.push(joined);
-            let reason: &str = reason.get_or_insert_with(|| explain(v, c, other, cfg));
+            // The pair that attached the claim, not its reason in words: `Reasons` writes
+            // them from the pair when they are read.
             conn.prepare_cached(
-                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, reason, added)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, pair_a, pair_b, window_hours, added)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![conflict, claim, side, reason, now])?;
+            .execute(params![conflict, claim, side, c.id, other.id, cfg.window_hours, now])?;
             if !created.contains(&conflict) {
                 out.claims_attached += 1;
                 touched.push(conflict);

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::detect::Reasons;
 use rusqlite::{params_from_iter, types::Value, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -268,6 +269,15 @@ pub fn newest_conflict_ids(conn: &Connection, f: &ConflictFilter, limit: usize) 
     Ok((ids, total as usize))
 }
 
+/// The pair that attached a claim to a conflict (`pair_a`, `pair_b`, `window_hours` of
+/// `conflict_claims`, from column `first` on); None for rows stored before migration 5.
+pub fn member_pair(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<(i64, i64, i64)>> {
+    Ok(match (r.get(first)?, r.get(first + 1)?, r.get(first + 2)?) {
+        (Some(a), Some(b), Some(w)) => Some((a, b, w)),
+        _ => None,
+    })
+}
+
 pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictView>> {
     let head = conn
         .query_row(
@@ -292,11 +302,22 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
     ))?;
     let mut claims: Vec<ClaimView> = stmt.query_map([id], claim_row)?.collect::<Result<_, _>>()?;
     let mut meta = conn.prepare_cached(
-        "SELECT cc.claim_id, cc.side, cc.reason, c.claimant_key FROM conflict_claims cc JOIN claims c ON c.id = cc.claim_id
+        "SELECT cc.claim_id, cc.side, cc.reason, c.claimant_key, cc.pair_a, cc.pair_b, cc.window_hours
+           FROM conflict_claims cc JOIN claims c ON c.id = cc.claim_id
           WHERE cc.conflict_id = ?1 ORDER BY cc.added, cc.claim_id",
     )?;
-    let meta: Vec<(i64, String, String, String)> =
-        meta.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    type MetaRow = (i64, String, Option<String>, String, Option<(i64, i64, i64)>);
+    let meta: Vec<MetaRow> = meta
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, member_pair(r, 4)?)))?
+        .collect::<Result<_, _>>()?;
+    // Reasons stored as pairs are put into words here, from the claims' facts, read at once.
+    let mut words = Reasons::new(conn);
+    let pairs: Vec<i64> = meta.iter().filter_map(|m| m.4).flat_map(|(a, b, _)| [a, b]).collect();
+    words.load(&pairs)?;
+    let meta: Vec<(i64, String, String, String)> = meta
+        .into_iter()
+        .map(|(cid, side, reason, key, pair)| Ok((cid, side, words.of_member(&kind, cid, reason, pair)?, key)))
+        .collect::<rusqlite::Result<_>>()?;
     // Conflicts can hold thousands of claims: every lookup below is by hash, never a scan.
     let mut reasons: Vec<String> = Vec::new();
     let mut reasons_seen: HashSet<&str> = HashSet::new();

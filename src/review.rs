@@ -256,9 +256,9 @@ pub struct Step {
 /// Every step of a conflict's life, oldest first: flagged, claims attached later, reviews,
 /// reopenings.
 pub fn history(conn: &Connection, conflict: i64) -> Result<Vec<Step>, ReviewError> {
-    let (created, explanation): (String, String) = conn
-        .query_row("SELECT created, explanation FROM conflicts WHERE id = ?1", [conflict], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let (created, explanation, kind): (String, String, String) = conn
+        .query_row("SELECT created, explanation, kind FROM conflicts WHERE id = ?1", [conflict], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?
         .ok_or(ReviewError::NoConflict(conflict))?;
@@ -272,12 +272,20 @@ pub fn history(conn: &Connection, conflict: i64) -> Result<Vec<Step>, ReviewErro
         confidence: None,
     }];
     let mut stmt = conn.prepare(
-        "SELECT added, claim_id, reason FROM conflict_claims WHERE conflict_id = ?1 AND added > ?2 ORDER BY added, claim_id",
+        "SELECT added, claim_id, reason, pair_a, pair_b, window_hours FROM conflict_claims
+          WHERE conflict_id = ?1 AND added > ?2 ORDER BY added, claim_id",
     )?;
+    let mut words = crate::detect::Reasons::new(conn);
     for row in stmt.query_map(params![conflict, created], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            crate::query::member_pair(r, 3)?,
+        ))
     })? {
-        let (when, claim, reason) = row?;
+        let (when, claim, reason, pair) = row?;
+        let reason = words.of_member(&kind, claim, reason, pair)?;
         steps.push(Step {
             when,
             who: "claimtrack".into(),

@@ -857,3 +857,50 @@ fn ingest_writes_only_values_the_schema_checks_accept() {
     let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert!(verdict.contains("CHECK constraint failed"), "integrity_check missed a bad kind: {verdict}");
 }
+
+/// Since migration 5 a conflict membership stores the pair of claims that attached it, and an
+/// agreement its rule, not their reasons in words: `conflict ID`, `history` and `export csv`
+/// write the reasons from the claims, each naming the two claims of its pair.
+#[test]
+fn reasons_stored_as_pairs_are_written_out_when_read() {
+    let t = seeded();
+    let conn = t.conn();
+    let mut stmt = conn
+        .prepare("SELECT conflict_id, claim_id, pair_a, pair_b, reason IS NULL FROM conflict_claims ORDER BY 1, 2")
+        .unwrap();
+    let rows: Vec<(i64, i64, i64, i64, bool)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty(), "the seeds hold a conflict");
+    let names_pair =
+        |text: &str, a: i64, b: i64| text.contains(&format!("#{a} (")) && text.contains(&format!("#{b} ("));
+    for (conflict, claim, a, b, no_words) in &rows {
+        assert!(no_words, "conflict #{conflict}, claim #{claim}: words stored");
+        assert!(claim == a || claim == b, "claim #{claim} is not in its pair ({a}, {b})");
+        let k = t.run(&["conflict", &conflict.to_string(), "--format", "json"]).expect_code(0).json();
+        let reasons = strings(&k, "reasons");
+        assert!(reasons.iter().any(|r| names_pair(r, *a, *b)), "no reason names #{a} and #{b}: {reasons:?}");
+    }
+    let out = t.path().join("csv");
+    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
+    let mut csv = csv::Reader::from_path(out.join("conflict_claims.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut seen = 0;
+    for rec in csv.records().map(Result::unwrap) {
+        let (a, b): (i64, i64) = (rec[at("pair_a")].parse().unwrap(), rec[at("pair_b")].parse().unwrap());
+        assert!(names_pair(&rec[at("reason")], a, b), "conflict_claims.csv: {rec:?}");
+        seen += 1;
+    }
+    assert_eq!(seen, rows.len());
+    let mut csv = csv::Reader::from_path(out.join("corroborations.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let reason = header.iter().position(|h| h == "reason").unwrap();
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert!(!records.is_empty(), "the seeds hold agreeing claims");
+    for rec in records {
+        assert!(rec[reason].starts_with("agrees"), "corroborations.csv: {rec:?}");
+    }
+}

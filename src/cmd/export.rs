@@ -5,10 +5,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use crate::cli::{Ctx, Done, Fatal};
+use crate::detect::Reasons;
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
@@ -158,8 +161,64 @@ const TABLES: [&str; 13] = [
     "place_ancestors",
 ];
 
+fn cell_text(v: rusqlite::types::Value) -> String {
+    match v {
+        rusqlite::types::Value::Null => String::new(),
+        rusqlite::types::Value::Integer(i) => i.to_string(),
+        rusqlite::types::Value::Real(f) => f.to_string(),
+        rusqlite::types::Value::Text(t) => t,
+        rusqlite::types::Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
+    }
+}
+
+/// The reason of a `conflict_claims` or `corroborations` row stored as a pair of claims
+/// (no words in its `reason` column), in words; None for every other row.
+fn reason_in_words(
+    conn: &Connection,
+    words: &mut Reasons,
+    kinds: &mut HashMap<i64, String>,
+    table: &str,
+    row: &rusqlite::Row,
+    col: &dyn Fn(&str) -> Option<usize>,
+) -> rusqlite::Result<Option<String>> {
+    let Some(reason_col) = col("reason") else { return Ok(None) };
+    if row.get::<_, Option<String>>(reason_col)?.is_some() {
+        return Ok(None);
+    }
+    let int = |name: &str| -> rusqlite::Result<Option<i64>> {
+        match col(name) {
+            Some(i) => row.get(i),
+            None => Ok(None),
+        }
+    };
+    match table {
+        "conflict_claims" => {
+            let (Some(conflict), Some(claim)) = (int("conflict_id")?, int("claim_id")?) else { return Ok(None) };
+            if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(conflict) {
+                slot.insert(conn.query_row("SELECT kind FROM conflicts WHERE id = ?1", [conflict], |r| r.get(0))?);
+            }
+            let pair = match (int("pair_a")?, int("pair_b")?, int("window_hours")?) {
+                (Some(a), Some(b), Some(w)) => Some((a, b, w)),
+                _ => None,
+            };
+            Ok(Some(words.of_member(&kinds[&conflict], claim, None, pair)?))
+        }
+        "corroborations" => {
+            let (Some(claim), Some(by)) = (int("claim_id")?, int("by_claim_id")?) else { return Ok(None) };
+            let rule: Option<String> = match col("rule") {
+                Some(i) => row.get(i)?,
+                None => None,
+            };
+            Ok(Some(words.agreement(rule.as_deref().unwrap_or(""), claim, by)?))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn export_csv(conn: &Connection, dir: &PathBuf) -> Result<usize, Fatal> {
     std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+    let mut words = Reasons::new(conn);
+    let mut kinds: HashMap<i64, String> = HashMap::new();
     for table in TABLES {
         let path = dir.join(format!("{table}.csv"));
         let file = std::fs::File::create(&path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
@@ -169,18 +228,18 @@ fn export_csv(conn: &Connection, dir: &PathBuf) -> Result<usize, Fatal> {
         let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
         w.write_record(&names).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         let n = names.len();
+        let col = |name: &str| names.iter().position(|c| c == name);
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let mut rec = Vec::with_capacity(n);
             for i in 0..n {
-                let v: rusqlite::types::Value = row.get(i)?;
-                rec.push(match v {
-                    rusqlite::types::Value::Null => String::new(),
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Real(f) => f.to_string(),
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
-                });
+                rec.push(cell_text(row.get(i)?));
+            }
+            // Reasons stored as pairs of claims (since migration 5) are written out here.
+            if let (Some(reason), Some(i)) =
+                (reason_in_words(conn, &mut words, &mut kinds, table, row, &col)?, col("reason"))
+            {
+                rec[i] = reason;
             }
             w.write_record(&rec).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         }
