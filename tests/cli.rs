@@ -833,11 +833,12 @@ fn a_conflict_does_not_grow_along_a_chain_of_days() {
     assert_eq!(anchor, ["2024-12-02", "2024-12-04"]);
 }
 
-/// The ingest leaves the schema's CHECK constraints out of its statements (see
-/// `trust_enum_columns`): whatever it writes must still pass them. Every fixture article
-/// goes in (headings, bullets, boilerplate, denials, hedges, fuzzy and near places, every
-/// kind of conflict), then `PRAGMA integrity_check`, which tests CHECK constraints, must
-/// pass; and it does catch a value the CHECK refuses, written the same way.
+/// The ingest leaves the schema's CHECK constraints and foreign-key checks out of its
+/// statements (see `trust_own_values`): whatever it writes must still pass them. Every
+/// fixture article goes in (headings, bullets, boilerplate, denials, hedges, fuzzy and near
+/// places, every kind of conflict), then `PRAGMA integrity_check`, which tests CHECK
+/// constraints, and `foreign_key_check` must pass; and they do catch a value the CHECK
+/// refuses and a dangling reference, written the same way.
 #[test]
 fn ingest_writes_only_values_the_schema_checks_accept() {
     let t = TestDir::new();
@@ -856,6 +857,16 @@ fn ingest_writes_only_values_the_schema_checks_accept() {
     .unwrap();
     let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert!(verdict.contains("CHECK constraint failed"), "integrity_check missed a bad kind: {verdict}");
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE conflict_claims SET claim_id = (SELECT max(id) + 1 FROM claims)
+          WHERE claim_id = (SELECT min(claim_id) FROM conflict_claims);",
+    )
+    .unwrap();
+    assert!(
+        one(&conn, "SELECT count(*) FROM pragma_foreign_key_check") > 0,
+        "foreign_key_check missed a dangling claim"
+    );
 }
 
 /// Since migration 5 a conflict membership stores the pair of claims that attached it, and an
