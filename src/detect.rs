@@ -367,8 +367,8 @@ pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Findi
         kind: v.kind(),
         reason: explain(v.rule, a, b, cfg.window_hours),
         event: v.event,
-        side_a: v.side_a,
-        side_b: v.side_b,
+        side_a: sides(v.rule, a, b).0,
+        side_b: sides(v.rule, a, b).1,
     })
 }
 
@@ -390,8 +390,6 @@ enum Rule {
 struct Verdict {
     rule: Rule,
     event: &'static str,
-    side_a: String,
-    side_b: String,
 }
 
 impl Rule {
@@ -437,7 +435,7 @@ impl Verdict {
     }
 
     fn agreement(rule: Rule, event: &'static str) -> Verdict {
-        Verdict { rule, event, side_a: String::new(), side_b: String::new() }
+        Verdict { rule, event }
     }
 }
 
@@ -476,8 +474,7 @@ fn verdict(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool)
             _ => true,
         };
         if published_close {
-            let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
-            return Some(Verdict { rule: Rule::Date, event: a.event.name(), side_a: day(a), side_b: day(b) });
+            return Some(Verdict { rule: Rule::Date, event: a.event.name() });
         }
     }
 
@@ -485,12 +482,7 @@ fn verdict(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool)
         return None;
     }
     if a.event == b.event && a.polarity != b.polarity && sides_compatible(&a.actor_side, &b.actor_side) {
-        return Some(Verdict {
-            rule: Rule::Denial,
-            event: a.event.name(),
-            side_a: "asserted".into(),
-            side_b: "denied".into(),
-        });
+        return Some(Verdict { rule: Rule::Denial, event: a.event.name() });
     }
     if a.polarity != "asserted" || b.polarity != "asserted" {
         return None;
@@ -501,25 +493,14 @@ fn verdict(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig, agreements: bool)
         && holds_ground(&b.actor_side)
         && a.actor_side != b.actor_side
     {
-        return Some(Verdict {
-            rule: Rule::Control,
-            event: "capture",
-            side_a: a.actor_side.to_string(),
-            side_b: b.actor_side.to_string(),
-        });
+        return Some(Verdict { rule: Rule::Control, event: "capture" });
     }
     if a.event == b.event || same_count(a, b) {
-        if let (Some((alo, _, au, am)), Some((blo, _, bu, bm))) = (&a.quantity, &b.quantity) {
+        if let (Some((_, _, au, am)), Some((_, _, bu, bm))) = (&a.quantity, &b.quantity) {
             if au == bu && am == bm && sides_compatible(&a.actor_side, &b.actor_side) {
                 if !quantities_agree(a, b) {
-                    let (side_a, side_b) =
-                        if alo > blo { ("higher figure", "lower figure") } else { ("lower figure", "higher figure") };
-                    return Some(Verdict {
-                        rule: Rule::Numeric,
-                        event: if is_people_measure(am) { "casualties" } else { a.event.name() },
-                        side_a: side_a.into(),
-                        side_b: side_b.into(),
-                    });
+                    let event = if is_people_measure(am) { "casualties" } else { a.event.name() };
+                    return Some(Verdict { rule: Rule::Numeric, event });
                 }
                 return agreements.then(|| Verdict::agreement(Rule::AgreesOnCount, a.event.name()));
             }
@@ -1170,13 +1151,17 @@ fn record(
             }
         };
         let conflict = joined.conflict;
-        let (side_c, side_o) = sides(kind, c, v);
-        for (claim, side) in [(other.id, side_o), (c.id, side_c)] {
+        // Most pairs found are between claims already in the conflict: sides are put
+        // into words only for a claim that joins.
+        let mut both_sides: Option<(String, String)> = None;
+        for (claim, is_c) in [(other.id, false), (c.id, true)] {
             let list = members.entry(claim).or_default();
             if list.iter().any(|m| m.conflict == conflict) {
                 continue;
             }
             list.push(joined);
+            let (side_c, side_o) = both_sides.get_or_insert_with(|| sides(v.rule, c, other));
+            let side = if is_c { side_c.as_str() } else { side_o.as_str() };
             // The pair that attached the claim, not its reason in words: `Reasons` writes
             // them from the pair when they are read.
             conn.prepare_cached(
@@ -1193,22 +1178,24 @@ fn record(
     Ok(touched)
 }
 
-/// Which side of the disagreement `c` and the other claim are on: the finding names sides
-/// in its own order; map them back.
-fn sides(kind: ConflictKind, c: &ClaimFacts, f: &Verdict) -> (String, String) {
-    if f.side_a.is_empty() {
-        return ("a".to_string(), "b".to_string());
-    }
-    let c_is_a = match kind {
-        ConflictKind::Denial => c.polarity == "asserted",
-        ConflictKind::Control => c.actor_side.as_str() == f.side_a,
-        ConflictKind::Numeric | ConflictKind::Date => true,
+/// Which side of the disagreement claim `a` and claim `b` are on, as stored in
+/// `conflict_claims.side`: put into words only for the pairs stored.
+fn sides(rule: Rule, a: &ClaimFacts, b: &ClaimFacts) -> (String, String) {
+    let (side_a, side_b) = match rule {
+        Rule::Date => {
+            let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
+            return (day(a), day(b));
+        }
+        Rule::Denial if a.polarity == "asserted" => ("asserted", "denied"),
+        Rule::Denial => ("denied", "asserted"),
+        Rule::Control => (a.actor_side.as_str(), b.actor_side.as_str()),
+        Rule::Numeric => match (&a.quantity, &b.quantity) {
+            (Some((alo, ..)), Some((blo, ..))) if alo > blo => ("higher figure", "lower figure"),
+            _ => ("lower figure", "higher figure"),
+        },
+        Rule::AgreesOnCount | Rule::AgreesOnEvent | Rule::AgreesOnControl => ("a", "b"),
     };
-    if c_is_a {
-        (f.side_a.clone(), f.side_b.clone())
-    } else {
-        (f.side_b.clone(), f.side_a.clone())
-    }
+    (side_a.to_string(), side_b.to_string())
 }
 
 #[cfg(test)]

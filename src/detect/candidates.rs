@@ -219,7 +219,11 @@ struct Found {
 
 impl Found {
     fn new(me: i64) -> Found {
-        Found { me, ids: Vec::new(), seen: HashSet::default() }
+        Found {
+            me,
+            ids: Vec::with_capacity(MAX_CANDIDATES),
+            seen: HashSet::with_capacity_and_hasher(MAX_CANDIDATES, Default::default()),
+        }
     }
 
     fn extend(&mut self, ids: &[i64]) {
