@@ -998,7 +998,7 @@ impl Detector {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
         for c in &new {
-            self.slots.note(c);
+            self.slots.note(conn, c)?;
         }
         for c in new {
             let cands = self.slots.candidates(conn, &c, &cfg)?;

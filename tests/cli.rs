@@ -915,3 +915,51 @@ fn reasons_stored_as_pairs_are_written_out_when_read() {
         assert!(rec[reason].starts_with("agrees"), "corroborations.csv: {rec:?}");
     }
 }
+
+/// The conflicts of a database, each as its kind and the ids of its claims.
+fn conflict_sets(t: &TestDir) -> BTreeSet<(String, Vec<i64>)> {
+    let conn = t.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT k.kind, group_concat(cc.claim_id) FROM conflicts k JOIN conflict_claims cc ON cc.conflict_id = k.id
+              GROUP BY k.id",
+        )
+        .unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+    rows.map(Result::unwrap)
+        .map(|(kind, ids)| {
+            let mut ids: Vec<i64> = ids.split(',').map(|i| i.parse().unwrap()).collect();
+            ids.sort_unstable();
+            (kind, ids)
+        })
+        .collect()
+}
+
+/// Detection builds the candidates of days no earlier claim speaks of from the claims it
+/// stores, and reads the others from the database: articles stored in one run, or one run
+/// each (every day then read back), must give the same conflicts with the same claims.
+#[test]
+fn one_run_and_a_run_per_article_give_the_same_conflicts() {
+    let mut compared = 0;
+    for scenario in std::fs::read_dir(fixtures().join("scenarios")).unwrap().map(|e| e.unwrap().path()) {
+        if !scenario.is_dir() {
+            continue;
+        }
+        let mut articles: Vec<_> = std::fs::read_dir(&scenario)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e != "toml"))
+            .collect();
+        articles.sort();
+        let together = TestDir::new();
+        together.run(&["ingest", scenario.to_str().unwrap()]).expect_code(0);
+        let apart = TestDir::new();
+        for a in &articles {
+            apart.run(&["ingest", a.to_str().unwrap()]).expect_code(0);
+        }
+        let sets = conflict_sets(&together);
+        assert_eq!(conflict_sets(&apart), sets, "{}: one run per article differs", scenario.display());
+        compared += sets.len();
+    }
+    assert!(compared >= 10, "the scenarios hold only {compared} conflicts");
+}

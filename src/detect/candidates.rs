@@ -11,6 +11,12 @@
 //!
 //! Only the writer changes the database while it holds its transaction; when another
 //! process has committed in between (`PRAGMA data_version`), the slots are read afresh.
+//!
+//! A day no claim stored before the slots were last dropped speaks of (for an event) is
+//! *fresh*: every claim of it was stored, and noted, since. Its slots are built from what
+//! is noted and never read. An archive grows forward in time, so most new claims are about
+//! fresh days, and reading their slots (mostly empty, one query per place inside a
+//! governorate) was the largest cost of detection on a large database.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -50,6 +56,11 @@ pub(super) struct Slots {
     /// Claim ids in all the slots.
     held: usize,
     data_version: Option<i64>,
+    /// Every claim from this id on has been noted since the slots were last dropped (None:
+    /// none noted yet).
+    watermark: Option<i64>,
+    /// Whether a day is fresh for an event: no claim before the watermark is about it.
+    fresh: HashMap<(EventType, NaiveDate), bool>,
 }
 
 impl Slots {
@@ -57,6 +68,24 @@ impl Slots {
         self.slots.clear();
         self.holders.clear();
         self.held = 0;
+        self.watermark = None;
+        self.fresh.clear();
+    }
+
+    /// Whether `day` is fresh for `event` (see the module's comment): one probe of the
+    /// claims' (event_type, event_date) index, then kept.
+    fn is_fresh(&mut self, conn: &Connection, event: EventType, day: Option<NaiveDate>) -> rusqlite::Result<bool> {
+        let (Some(watermark), Some(day)) = (self.watermark, day) else { return Ok(false) };
+        if let Some(&fresh) = self.fresh.get(&(event, day)) {
+            return Ok(fresh);
+        }
+        let before: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM claims WHERE event_type = ?1 AND event_date = ?2 AND id < ?3)",
+            )?
+            .query_row(params![event.name(), day.to_string(), watermark], |r| r.get(0))?;
+        self.fresh.insert((event, day), !before);
+        Ok(!before)
     }
 
     /// Drops the slots when another connection has committed since the last look; says
@@ -71,14 +100,20 @@ impl Slots {
         Ok(changed)
     }
 
-    /// Adds a claim just stored to the slots already read: it is the newest of each (a slot
-    /// read after it was stored holds it already).
-    pub(super) fn note(&mut self, c: &ClaimFacts) {
+    /// Adds a claim just stored to the slots already read, and to the slots of its day when
+    /// the day is fresh: it is the newest of each (a slot read after it was stored holds it
+    /// already). Every claim stored is noted, in the order stored.
+    pub(super) fn note(&mut self, conn: &Connection, c: &ClaimFacts) -> rusqlite::Result<()> {
+        if self.slots.len() >= MAX_SLOTS || self.held >= MAX_HELD_IDS {
+            self.forget();
+        }
+        self.watermark.get_or_insert(c.id);
+        let fresh = self.is_fresh(conn, c.event, c.date)?;
         for p in &c.places {
             let at = Slot { place: p.id, event: c.event, day: c.date, inside: false };
-            self.push(at, c.id);
+            self.push(at, c.id, fresh);
             for &a in std::iter::once(&p.id).chain(p.ancestors.iter()) {
-                self.push(Slot { place: a, event: c.event, day: c.date, inside: true }, c.id);
+                self.push(Slot { place: a, event: c.event, day: c.date, inside: true }, c.id, fresh);
                 if let Some(places) = self.holders.get_mut(&(a, c.event)) {
                     if !places.contains(&p.id) {
                         places.push(p.id);
@@ -86,9 +121,14 @@ impl Slots {
                 }
             }
         }
+        Ok(())
     }
 
-    fn push(&mut self, slot: Slot, id: i64) {
+    /// Adds a claim to a slot already read, or to a new one when its day is `fresh`.
+    fn push(&mut self, slot: Slot, id: i64, fresh: bool) {
+        if fresh && !self.slots.contains_key(&slot) {
+            self.slots.insert(slot, Vec::new());
+        }
         if let Some(ids) = self.slots.get_mut(&slot) {
             if ids.first().is_none_or(|&newest| id > newest) {
                 ids.insert(0, id);
@@ -103,6 +143,10 @@ impl Slots {
 
     fn ids(&mut self, conn: &Connection, slot: Slot) -> rusqlite::Result<&[i64]> {
         if !self.slots.contains_key(&slot) {
+            // A fresh day's claims were all noted: a slot of it not made by then is empty.
+            if self.is_fresh(conn, slot.event, slot.day)? {
+                return Ok(&[]);
+            }
             if self.slots.len() >= MAX_SLOTS || self.held >= MAX_HELD_IDS {
                 self.forget();
             }
