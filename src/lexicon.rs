@@ -4,11 +4,13 @@
 //! Everything the extractor knows about French or English wording lives here as data, so a
 //! new cue is an edit to a data file, never to code.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+// Looked up once per word of every sentence: FxHash, not SipHash (see pattern.rs).
 use regex::Regex;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 
 use crate::article::Lang;
@@ -327,18 +329,18 @@ pub struct LangLexicon {
     pub relative_days: PatternSet<i64>,
     pub day_markers: Vec<String>,
     /// Every folded word the lexicon knows, to keep them from being taken for place names.
-    pub known_words: std::collections::HashSet<String>,
-    pub place_prepositions: std::collections::HashSet<String>,
+    pub known_words: HashSet<String>,
+    pub place_prepositions: HashSet<String>,
     /// Words that may stand between a cue and the name it governs ("loyal to the ...").
-    pub determiners: std::collections::HashSet<String>,
+    pub determiners: HashSet<String>,
     /// Words that join the items of a list of places ("de Sukhna, de Farqlas et de Palmyre").
-    pub list_connectors: std::collections::HashSet<String>,
+    pub list_connectors: HashSet<String>,
     /// Words that open a relative clause ("which", "ce que"): not part of a claimant's name.
-    pub relative_pronouns: std::collections::HashSet<String>,
+    pub relative_pronouns: HashSet<String>,
     /// Words after a name that make it a qualifier ("Turkey-backed", "Iran-aligned").
-    pub not_an_actor_after: std::collections::HashSet<String>,
+    pub not_an_actor_after: HashSet<String>,
     /// Folded abbreviations after which a period does not end a sentence ("m", "gen", "u s").
-    pub abbreviations: std::collections::HashSet<String>,
+    pub abbreviations: HashSet<String>,
 }
 
 /// An actor known to the lexicon.
@@ -636,7 +638,7 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
         relative_days.add(k, *d).map_err(|e| LexiconError { file: file.into(), reason: e.to_string() })?;
     }
 
-    let mut known_words = std::collections::HashSet::new();
+    let mut known_words = HashSet::default();
     let all_entries = [
         &a.say,
         &a.according,
