@@ -9,7 +9,7 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 // Looked up once per word of every sentence: FxHash, not SipHash (see pattern.rs).
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 
@@ -311,7 +311,9 @@ pub enum QuantityCue {
 #[derive(Debug)]
 pub struct LangLexicon {
     pub lang: Lang,
-    pub boilerplate: Vec<Regex>,
+    /// Page furniture, as one set: every line and sentence is tested, and one pass of a
+    /// set costs less than a pass of each pattern.
+    pub boilerplate: RegexSet,
     pub cues: PatternSet<Cue>,
     pub events: PatternSet<EventType>,
     pub places: PatternSet<PlaceCue>,
@@ -410,9 +412,12 @@ impl Lexicon {
         let mut fr = compile(Lang::Fr, fr, "fr.toml")?;
         let mut en = compile(Lang::En, en, "en.toml")?;
         // Page furniture crosses languages ("Table of Contents" on a French page).
-        let (fr_bp, en_bp) = (fr.boilerplate.clone(), en.boilerplate.clone());
-        fr.boilerplate.extend(en_bp);
-        en.boilerplate.extend(fr_bp);
+        let both = |a: &RegexSet, b: &RegexSet| {
+            RegexSet::new(a.patterns().iter().chain(b.patterns()))
+                .map_err(|e| LexiconError { file: "fr.toml, en.toml".into(), reason: format!("boilerplate: {e}") })
+        };
+        (fr.boilerplate, en.boilerplate) =
+            (both(&fr.boilerplate, &en.boilerplate)?, both(&en.boilerplate, &fr.boilerplate)?);
         Ok(Lexicon {
             fr,
             en,
@@ -554,6 +559,8 @@ fn compile(lang: Lang, f: LangFile, file: &str) -> Result<LangLexicon, LexiconEr
             Regex::new(r).map_err(|e| LexiconError { file: file.into(), reason: format!("boilerplate {r:?}: {e}") })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let boilerplate = RegexSet::new(boilerplate.iter().map(Regex::as_str))
+        .map_err(|e| LexiconError { file: file.into(), reason: format!("boilerplate: {e}") })?;
 
     let mut cues = PatternSet::new();
     let a = &f.attribution;

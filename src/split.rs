@@ -285,7 +285,7 @@ fn bullet_marker(line: &str) -> Option<usize> {
 
 fn is_boilerplate(folded_line: &str, lex: &LangLexicon) -> bool {
     let l = folded_line.trim();
-    lex.boilerplate.iter().any(|r| r.is_match(l))
+    lex.boilerplate.is_match(l)
 }
 
 /// A short line without final punctuation.
