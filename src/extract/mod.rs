@@ -142,7 +142,8 @@ impl Pipeline {
     pub fn extract(&self, article: &Article) -> Extraction {
         let lang = article.lang.unwrap_or(crate::article::Lang::En);
         let lex = self.lexicon.lang(lang);
-        let mut statements = self.splitter.split(&article.body, lang, lex);
+        let folded_body = Folded::new(&article.body);
+        let mut statements = self.splitter.split_folded(&article.body, &folded_body, lang, lex);
         // The headline is a heading however long it is, unless it ends like a sentence (a
         // one-line article read from stdin is its own title).
         let title = article.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -176,11 +177,11 @@ impl Pipeline {
                 st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
             // A sentence may hold a second frame that answers the first:
             // "..., selon l'OSDH, ce que l'armée a démenti." Each piece is read on its own.
-            let pieces = frame_pieces(&article.body[st.span.clone()], lex);
+            let pieces = frame_pieces(&article.body[st.span.clone()], &folded_body.slice(st.span.clone()), lex);
             for (pi, piece) in pieces.into_iter().enumerate() {
                 let span = st.span.start + piece.start..st.span.start + piece.end;
                 let inherited = if pi == 0 { inherited.clone() } else { None };
-                self.extract_statement(article, lex, si, span, inherited, &mut ctx, &mut claims);
+                self.extract_statement(article, &folded_body, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
         Extraction { statements, claims, better_title }
@@ -190,6 +191,7 @@ impl Pipeline {
     fn extract_statement(
         &self,
         article: &Article,
+        folded_body: &Folded,
         lex: &LangLexicon,
         si: usize,
         span: Range<usize>,
@@ -202,7 +204,7 @@ impl Pipeline {
         let skip = dateline(&article.body[span.clone()]).unwrap_or(0);
         let base = span.start + skip;
         let s = &article.body[base..span.end];
-        let folded = Folded::new(s);
+        let folded = folded_body.slice(base..span.end);
         let text = folded.text.as_str();
         let tokens = tokenize(text);
         if tokens.is_empty() {
@@ -1033,8 +1035,7 @@ impl Pipeline {
 
 /// Splits a sentence where a second attribution frame begins after a pointer
 /// (", ce que l'armée a démenti", ", which the ministry denied"): byte ranges of the pieces.
-fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
-    let folded = Folded::new(s);
+fn frame_pieces(s: &str, folded: &Folded, lex: &LangLexicon) -> Vec<Range<usize>> {
     let text = folded.text.as_str();
     let tokens = tokenize(text);
     let cues = lex.cues.find_all(text, &tokens);
