@@ -1040,25 +1040,21 @@ fn frame_pieces(s: &str, folded: &Folded, lex: &LangLexicon) -> Vec<Range<usize>
     let tokens = tokenize(text);
     let cues = lex.cues.find_all(text, &tokens);
     let mut cuts: Vec<usize> = Vec::new();
-    for sep in &lex.frame_separators {
-        let mut at = 0;
-        while let Some(p) = text.get(at..).and_then(|t| t.find(sep.as_str())) {
-            let pos = at + p;
-            at = pos + sep.len().max(1);
-            let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
-            // The verb must sit inside the new clause ("which the army denied"), not after a
-            // relative clause that closes ("the monitor, which relies on sources, said").
-            let clause_end = text[at..].find([',', ';']).map_or(text.len(), |c| at + c);
-            let last_tok = tokens.iter().position(|t| t.start >= clause_end).unwrap_or(tokens.len());
-            let has_frame = cues
-                .iter()
-                .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
-            // Nor when the clause closes before the verb of the frame it sits in ("the army,
-            // which denied the reports, said ...").
-            let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
-            if has_frame && !closes_before_verb && first_tok > 2 {
-                cuts.push(folded.original(pos) + 1);
-            }
+    for (pos, len) in lex.frame_separators.find_in(text) {
+        let at = pos + len;
+        let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
+        // The verb must sit inside the new clause ("which the army denied"), not after a
+        // relative clause that closes ("the monitor, which relies on sources, said").
+        let clause_end = text[at..].find([',', ';']).map_or(text.len(), |c| at + c);
+        let last_tok = tokens.iter().position(|t| t.start >= clause_end).unwrap_or(tokens.len());
+        let has_frame = cues
+            .iter()
+            .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
+        // Nor when the clause closes before the verb of the frame it sits in ("the army,
+        // which denied the reports, said ...").
+        let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
+        if has_frame && !closes_before_verb && first_tok > 2 {
+            cuts.push(folded.original(pos) + 1);
         }
     }
     cuts.sort_unstable();
@@ -1189,17 +1185,13 @@ fn clauses(text: &str, tokens: &[Token], lex: &LangLexicon, content: Range<usize
     let mut cuts: Vec<usize> = Vec::new();
     let from = tokens[content.start].start;
     let to = tokens[content.end - 1].end;
-    for sep in &lex.clause_separators {
-        let mut at = from;
-        while let Some(p) = text.get(at..to).and_then(|t| t.find(sep.as_str())) {
-            let pos = at + p;
-            // The clause starts at the first token after the separator's first char.
-            if let Some(ti) = tokens.iter().position(|t| t.start > pos) {
-                if ti > content.start && ti < content.end {
-                    cuts.push(ti);
-                }
+    for (at, _) in lex.clause_separators.find_in(&text[from..to]) {
+        let pos = from + at;
+        // The clause starts at the first token after the separator's first char.
+        if let Some(ti) = tokens.iter().position(|t| t.start > pos) {
+            if ti > content.start && ti < content.end {
+                cuts.push(ti);
             }
-            at = pos + sep.len().max(1);
         }
     }
     cuts.sort_unstable();
