@@ -177,11 +177,15 @@ impl Pipeline {
                 st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
             // A sentence may hold a second frame that answers the first:
             // "..., selon l'OSDH, ce que l'armée a démenti." Each piece is read on its own.
-            let pieces = frame_pieces(&article.body[st.span.clone()], &folded_body.slice(st.span.clone()), lex);
+            let reading = Reading::new(folded_body.slice(st.span.clone()), lex);
+            let pieces = frame_pieces(&article.body[st.span.clone()], &reading, lex);
+            // A statement read whole is read as frame_pieces read it: no second reading.
+            let mut whole = (pieces.len() == 1).then_some(reading);
             for (pi, piece) in pieces.into_iter().enumerate() {
                 let span = st.span.start + piece.start..st.span.start + piece.end;
                 let inherited = if pi == 0 { inherited.clone() } else { None };
-                self.extract_statement(article, &folded_body, lex, si, span, inherited, &mut ctx, &mut claims);
+                let reading = whole.take();
+                self.extract_statement(article, &folded_body, reading, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
         Extraction { statements, claims, better_title }
@@ -192,6 +196,7 @@ impl Pipeline {
         &self,
         article: &Article,
         folded_body: &Folded,
+        reading: Option<Reading<'_>>,
         lex: &LangLexicon,
         si: usize,
         span: Range<usize>,
@@ -204,15 +209,16 @@ impl Pipeline {
         let skip = dateline(&article.body[span.clone()]).unwrap_or(0);
         let base = span.start + skip;
         let s = &article.body[base..span.end];
-        let folded = folded_body.slice(base..span.end);
+        let Reading { folded, tokens, cues } = match reading.filter(|_| skip == 0) {
+            Some(whole) => whole,
+            None => Reading::new(folded_body.slice(base..span.end), lex),
+        };
         let text = folded.text.as_str();
-        let tokens = tokenize(text);
         if tokens.is_empty() {
             return;
         }
         ctx.current = si;
         let actors = self.lexicon.actors.find(s, &folded);
-        let cues = lex.cues.find_all(text, &tokens);
         let events = lex.events.find_leftmost_longest(text, &tokens);
 
         let frame = match inherited {
@@ -1033,12 +1039,27 @@ impl Pipeline {
     }
 }
 
+/// A statement folded, cut into words, and its cues found: what both `frame_pieces` and
+/// `extract_statement` start from.
+struct Reading<'l> {
+    folded: Folded,
+    tokens: Vec<Token>,
+    cues: Vec<Hit<'l, Cue>>,
+}
+
+impl<'l> Reading<'l> {
+    fn new(folded: Folded, lex: &'l LangLexicon) -> Reading<'l> {
+        let tokens = tokenize(&folded.text);
+        let cues = lex.cues.find_all(&folded.text, &tokens);
+        Reading { folded, tokens, cues }
+    }
+}
+
 /// Splits a sentence where a second attribution frame begins after a pointer
 /// (", ce que l'armée a démenti", ", which the ministry denied"): byte ranges of the pieces.
-fn frame_pieces(s: &str, folded: &Folded, lex: &LangLexicon) -> Vec<Range<usize>> {
+fn frame_pieces(s: &str, reading: &Reading<'_>, lex: &LangLexicon) -> Vec<Range<usize>> {
+    let Reading { folded, tokens, cues } = reading;
     let text = folded.text.as_str();
-    let tokens = tokenize(text);
-    let cues = lex.cues.find_all(text, &tokens);
     let mut cuts: Vec<usize> = Vec::new();
     for (pos, len) in lex.frame_separators.find_in(text) {
         let at = pos + len;
