@@ -21,10 +21,24 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
-        for (at, ch) in original.char_indices() {
+        let mut at = 0;
+        while at < original.len() {
+            // A run of ASCII that folds to itself lower-cased (most of any text) is copied
+            // and lower-cased whole, not char by char: this runs over every article.
+            let run = original.as_bytes()[at..].iter().take_while(|&&b| folds_to_lowercase(b)).count();
+            if run > 0 {
+                let before = text.len();
+                text.push_str(&original[at..at + run]);
+                text[before..].make_ascii_lowercase();
+                origin.extend(at..at + run);
+                at += run;
+                continue;
+            }
+            let ch = original[at..].chars().next().expect("at is a char boundary");
             let before = text.len();
             push_folded(ch, &mut text);
             origin.extend(std::iter::repeat_n(at, text.len() - before));
+            at += ch.len_utf8();
         }
         origin.push(original.len());
         Folded { text, origin }
@@ -76,11 +90,17 @@ impl Folded {
 /// Appends the folded form of `ch` to `out`; ASCII (most of the text) takes the fast path.
 #[inline]
 fn push_folded(ch: char, out: &mut String) {
-    if ch.is_ascii() && ch != '-' && ch != '`' {
+    if ch.is_ascii() && folds_to_lowercase(ch as u8) {
         out.push(ch.to_ascii_lowercase());
     } else {
         push_folded_other(ch, out);
     }
+}
+
+/// Whether an ASCII byte folds to its lower case: all but the two `push_folded_other` maps.
+#[inline]
+fn folds_to_lowercase(b: u8) -> bool {
+    b.is_ascii() && b != b'-' && b != b'`'
 }
 
 /// The slow path of `push_folded`, written straight into `out` (it ran once per accented
