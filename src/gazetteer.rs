@@ -5,7 +5,8 @@
 //! length, and kept above `FUZZY_THRESHOLD` with its score. Cue words from the lexicon say
 //! whether a name is the governorate ("province de Homs"), a city, or a place one is near.
 
-use std::collections::{HashMap, HashSet};
+// Looked up for every name found in every sentence: FxHash, not SipHash (see pattern.rs).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use serde::Deserialize;
@@ -202,10 +203,10 @@ impl Gazetteer {
         let prefixes: Vec<String> = rules.strip_prefixes.iter().map(|p| fold(p)).collect();
         let stop: HashSet<&str> =
             STOPLIST.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
         let mut names: Vec<Name> = Vec::new();
         let mut name_text: Vec<String> = Vec::new();
-        let mut by_id = HashMap::new();
+        let mut by_id = HashMap::default();
         for (pi, p) in places.iter().enumerate() {
             by_id.insert(p.id, pi);
             let capital = |s: &str| !s.chars().next().is_some_and(char::is_lowercase);
@@ -226,7 +227,7 @@ impl Gazetteer {
                     continue;
                 }
                 let ni = *index.entry(f.clone()).or_insert_with(|| {
-                    names.push(Name { places: Vec::new(), needs_capital: cap, primary_for: HashSet::new() });
+                    names.push(Name { places: Vec::new(), needs_capital: cap, primary_for: HashSet::default() });
                     name_text.push(f.clone());
                     names.len() - 1
                 });
@@ -242,7 +243,7 @@ impl Gazetteer {
             .match_kind(AcMatchKind::LeftmostLongest)
             .build(&name_text)
             .expect("gazetteer automaton builds");
-        let mut fuzzy: HashMap<(char, usize), Vec<usize>> = HashMap::new();
+        let mut fuzzy: HashMap<(char, usize), Vec<usize>> = HashMap::default();
         for (ni, n) in name_text.iter().enumerate() {
             if let Some(c) = n.chars().next() {
                 if !n.contains(' ') {
@@ -256,7 +257,7 @@ impl Gazetteer {
             names,
             name_text,
             name_index: index,
-            capitals: HashMap::new(),
+            capitals: HashMap::default(),
             automaton,
             fuzzy,
         };
@@ -270,7 +271,7 @@ impl Gazetteer {
         let named: HashMap<&str, String> =
             CAPITALS.lines().filter_map(|l| l.split_once('\t')).map(|(code, name)| (code, fold(name))).collect();
         // Per country: (named as its capital, population, id) of the best city so far.
-        let mut best: HashMap<i64, (bool, i64, i64)> = HashMap::new();
+        let mut best: HashMap<i64, (bool, i64, i64)> = HashMap::default();
         for p in self.places.iter().filter(|p| p.kind == "city") {
             let Some(country) = self.country_of(p.id) else { continue };
             let capital_name = self.get(country).and_then(|c| c.country.as_deref()).and_then(|iso| named.get(iso));

@@ -44,12 +44,31 @@ pub struct PatternSet<T> {
     patterns: Vec<Pattern<T>>,
     by_exact: HashMap<String, Vec<usize>>,
     by_stem: HashMap<String, Vec<usize>>,
+    /// A bit per pair of leading bytes that some first word or stem starts with: most words
+    /// of a sentence start no pattern of a given set, and this tells so without hashing
+    /// them (each sentence is scanned by several sets).
+    leads: Vec<u64>,
 }
 
 impl<T> Default for PatternSet<T> {
     fn default() -> Self {
-        PatternSet { patterns: Vec::new(), by_exact: HashMap::default(), by_stem: HashMap::default() }
+        PatternSet {
+            patterns: Vec::new(),
+            by_exact: HashMap::default(),
+            by_stem: HashMap::default(),
+            leads: vec![0; LEADS / 64],
+        }
     }
+}
+
+/// How many pairs of leading bytes there are.
+const LEADS: usize = 1 << 16;
+
+/// The pair of leading bytes of a word (the second 0 for a one-byte word). A word equal to
+/// a key, or with the same `stem_key`, has the same lead.
+fn lead(word: &str) -> usize {
+    let b = word.as_bytes();
+    (usize::from(b.first().copied().unwrap_or(0)) << 8) | usize::from(b.get(1).copied().unwrap_or(0))
 }
 
 /// Error in a lexicon entry, reported with the entry.
@@ -119,6 +138,12 @@ impl<T> PatternSet<T> {
     pub fn add(&mut self, entry: &str, tag: T) -> Result<(), PatternError> {
         let steps = parse(entry)?;
         let idx = self.patterns.len();
+        let key = match &steps[0] {
+            Step::Exact(w) => w.as_str(),
+            Step::Prefix(w) => stem_key(w),
+            Step::Gap => unreachable!("parse refuses a leading gap"),
+        };
+        self.leads[lead(key) / 64] |= 1 << (lead(key) % 64);
         match &steps[0] {
             Step::Exact(w) => self.by_exact.entry(w.clone()).or_default().push(idx),
             Step::Prefix(w) => self.by_stem.entry(stem_key(w).to_string()).or_default().push(idx),
@@ -141,6 +166,9 @@ impl<T> PatternSet<T> {
         let mut hits = Vec::new();
         for i in 0..tokens.len() {
             let word = &text[tokens[i].start..tokens[i].end];
+            if self.leads[lead(word) / 64] & (1 << (lead(word) % 64)) == 0 {
+                continue;
+            }
             let exact = self.by_exact.get(word).into_iter().flatten();
             let stems = self.by_stem.get(stem_key(word)).into_iter().flatten();
             for &p in exact.chain(stems) {

@@ -175,6 +175,12 @@ impl Splitter {
 
     /// Splits `body` into statements, in order.
     pub fn split(&self, body: &str, lang: Lang, lex: &LangLexicon) -> Vec<Statement> {
+        self.split_folded(body, &Folded::new(body), lang, lex)
+    }
+
+    /// `split`, given the folding of `body` (extraction folds an article once, and cuts
+    /// lines and statements from it).
+    pub fn split_folded(&self, body: &str, folded_body: &Folded, lang: Lang, lex: &LangLexicon) -> Vec<Statement> {
         let mut out: Vec<Statement> = Vec::new();
         let mut paragraph = 0;
         let mut offset = 0;
@@ -188,19 +194,19 @@ impl Splitter {
             };
             let line = &raw_line[range.clone()];
             let start = line_start + range.start;
-            let folded_line = fold(line);
+            let folded_line = folded_body.slice_text(start..start + line.len());
             let bullet_body = bullet_marker(line);
 
             if let Some(skip) = bullet_body {
                 let span = start + skip..start + line.len();
                 let kind =
-                    if is_boilerplate(&folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
+                    if is_boilerplate(folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
                 out.push(Statement { span, paragraph, kind, announced_by: announcer });
                 paragraph += 1;
                 continue;
             }
             announcer = None;
-            if is_boilerplate(&folded_line, lex) {
+            if is_boilerplate(folded_line, lex) {
                 out.push(Statement {
                     span: start..start + line.len(),
                     paragraph,
@@ -218,8 +224,7 @@ impl Splitter {
                 for r in merge_abbreviations(line, self.rules(lang).split_ranges(line), lex) {
                     let Some(t) = trimmed(&line[r.clone()]) else { continue };
                     let s = start + r.start + t.start..start + r.start + t.end;
-                    let text = &body[s.clone()];
-                    let kind = if is_boilerplate(&fold(text), lex) {
+                    let kind = if is_boilerplate(folded_body.slice_text(s.clone()), lex) {
                         StatementKind::Boilerplate
                     } else {
                         StatementKind::Sentence
@@ -227,7 +232,9 @@ impl Splitter {
                     out.push(Statement { span: s, paragraph, kind, announced_by: None });
                 }
                 if let Some(last) = out.last() {
-                    if last.kind == StatementKind::Sentence && announces_list(&body[last.span.clone()], lex) {
+                    if last.kind == StatementKind::Sentence
+                        && announces_list(&body[last.span.clone()], folded_body.slice_text(last.span.clone()), lex)
+                    {
                         announcer = Some(out.len() - 1);
                     }
                 }
@@ -285,7 +292,7 @@ fn bullet_marker(line: &str) -> Option<usize> {
 
 fn is_boilerplate(folded_line: &str, lex: &LangLexicon) -> bool {
     let l = folded_line.trim();
-    lex.boilerplate.iter().any(|r| r.is_match(l))
+    lex.boilerplate.is_match(l)
 }
 
 /// A short line without final punctuation.
@@ -296,13 +303,12 @@ pub fn is_heading(line: &str) -> bool {
 }
 
 /// A sentence ending with ':' or carrying a cue such as "the following" announces a list.
-fn announces_list(sentence: &str, lex: &LangLexicon) -> bool {
+fn announces_list(sentence: &str, folded: &str, lex: &LangLexicon) -> bool {
     if sentence.trim_end().ends_with(':') {
         return true;
     }
-    let f = Folded::new(sentence);
-    let toks = tokenize(&f.text);
-    lex.cues.find_all(&f.text, &toks).iter().any(|h| *h.tag == Cue::BulletIntro)
+    let toks = tokenize(folded);
+    lex.cues.find_all(folded, &toks).iter().any(|h| *h.tag == Cue::BulletIntro)
 }
 
 #[cfg(test)]

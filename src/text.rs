@@ -4,6 +4,8 @@
 //! Lexicon patterns, gazetteer names and article text all go through `fold`, so "Palmyre",
 //! "PALMYRE" and "palmyre" meet, and "l’armée" and "l'armée" tokenize the same way.
 
+use std::ops::Range;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// Folded text with, for each folded byte, the byte offset in the original it came from.
@@ -19,13 +21,52 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len() + 1);
-        for (at, ch) in original.char_indices() {
+        let mut at = 0;
+        while at < original.len() {
+            // A run of ASCII that folds to itself lower-cased (most of any text) is copied
+            // and lower-cased whole, not char by char: this runs over every article.
+            let run = original.as_bytes()[at..].iter().take_while(|&&b| folds_to_lowercase(b)).count();
+            if run > 0 {
+                let before = text.len();
+                text.push_str(&original[at..at + run]);
+                text[before..].make_ascii_lowercase();
+                origin.extend(at..at + run);
+                at += run;
+                continue;
+            }
+            let ch = original[at..].chars().next().expect("at is a char boundary");
             let before = text.len();
             push_folded(ch, &mut text);
             origin.extend(std::iter::repeat_n(at, text.len() - before));
+            at += ch.len_utf8();
         }
         origin.push(original.len());
         Folded { text, origin }
+    }
+
+    /// The folding of `original[range]`, where `self` is the folding of the whole of
+    /// `original`: folding goes char by char, so it is the matching slice of this one, with
+    /// offsets made relative to the range. An article is folded once and its lines,
+    /// sentences and statements are cut from it, not folded again each.
+    pub fn slice(&self, range: Range<usize>) -> Folded {
+        let folded = self.folded_range(range.clone());
+        let mut origin = Vec::with_capacity(folded.len() + 1);
+        origin.extend(self.origin[folded.clone()].iter().map(|&o| o - range.start));
+        origin.push(range.len());
+        Folded { text: self.text[folded].to_string(), origin }
+    }
+
+    /// The folded text of `original[range]` (see `slice`), borrowed.
+    pub fn slice_text(&self, range: Range<usize>) -> &str {
+        &self.text[self.folded_range(range)]
+    }
+
+    /// The folded byte range of an original byte range whose ends are char boundaries: the
+    /// folded bytes of the chars it holds (origins are sorted, one run per char).
+    fn folded_range(&self, range: Range<usize>) -> Range<usize> {
+        let origins = &self.origin[..self.text.len()];
+        let start = origins.partition_point(|&o| o < range.start);
+        start..start + origins[start..].partition_point(|&o| o < range.end)
     }
 
     /// Original byte offset of a folded byte offset.
@@ -47,17 +88,24 @@ impl Folded {
 /// Lower-case, strip accents, unify apostrophes and dashes. One char may become several
 /// ("œ" → "oe") or none (a combining mark).
 /// Appends the folded form of `ch` to `out`; ASCII (most of the text) takes the fast path.
+#[inline]
 fn push_folded(ch: char, out: &mut String) {
-    if ch.is_ascii() && ch != '-' && ch != '`' {
+    if ch.is_ascii() && folds_to_lowercase(ch as u8) {
         out.push(ch.to_ascii_lowercase());
-        return;
-    }
-    for c in fold_char(ch) {
-        out.push(c);
+    } else {
+        push_folded_other(ch, out);
     }
 }
 
-fn fold_char(ch: char) -> impl Iterator<Item = char> {
+/// Whether an ASCII byte folds to its lower case: all but the two `push_folded_other` maps.
+#[inline]
+fn folds_to_lowercase(b: u8) -> bool {
+    b.is_ascii() && b != b'-' && b != b'`'
+}
+
+/// The slow path of `push_folded`, written straight into `out` (it ran once per accented
+/// letter of every text, and collecting each into a vector was an allocation each).
+fn push_folded_other(ch: char, out: &mut String) {
     let mapped: Option<&'static str> = match ch {
         '’' | '‘' | 'ʼ' | '`' | '´' | 'ʻ' => Some("'"),
         // Hyphens fold to spaces so "al-Qaryatayn" and "Al Qaryatayn" meet (one byte each: offsets hold).
@@ -69,12 +117,15 @@ fn fold_char(ch: char) -> impl Iterator<Item = char> {
         '\u{a0}' | '\u{202f}' | '\u{2009}' => Some(" "),
         _ => None,
     };
-    let chars: Vec<char> = match mapped {
-        Some(s) => s.chars().collect(),
-        None if ch.is_ascii() => vec![ch.to_ascii_lowercase()],
-        None => std::iter::once(ch).nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect(),
-    };
-    chars.into_iter()
+    match mapped {
+        Some(s) => out.push_str(s),
+        None if ch.is_ascii() => out.push(ch.to_ascii_lowercase()),
+        None => {
+            for c in std::iter::once(ch).nfd().filter(|c| !is_combining_mark(*c)) {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
 }
 
 fn is_combining_mark(c: char) -> bool {
@@ -144,6 +195,20 @@ mod tests {
         let at = f.text.find("armee").unwrap();
         let end = f.original_end(at + 5, original);
         assert_eq!(&original[f.original(at)..end], "Armée");
+    }
+
+    #[test]
+    fn a_slice_of_a_folding_is_the_folding_of_the_slice() {
+        let original = "L’Œuvre d’Ḩamāh — e\u{301}té\u{a0}STRAßE, al-Qaryatayn.";
+        let whole = Folded::new(original);
+        let bounds: Vec<usize> = original.char_indices().map(|(i, _)| i).chain([original.len()]).collect();
+        for (i, &a) in bounds.iter().enumerate() {
+            for &b in &bounds[i..] {
+                let (cut, fresh) = (whole.slice(a..b), Folded::new(&original[a..b]));
+                assert_eq!((&cut.text, &cut.origin), (&fresh.text, &fresh.origin), "{a}..{b}");
+                assert_eq!(whole.slice_text(a..b), fresh.text);
+            }
+        }
     }
 
     #[test]

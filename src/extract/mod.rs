@@ -142,7 +142,8 @@ impl Pipeline {
     pub fn extract(&self, article: &Article) -> Extraction {
         let lang = article.lang.unwrap_or(crate::article::Lang::En);
         let lex = self.lexicon.lang(lang);
-        let mut statements = self.splitter.split(&article.body, lang, lex);
+        let folded_body = Folded::new(&article.body);
+        let mut statements = self.splitter.split_folded(&article.body, &folded_body, lang, lex);
         // The headline is a heading however long it is, unless it ends like a sentence (a
         // one-line article read from stdin is its own title).
         let title = article.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -176,11 +177,15 @@ impl Pipeline {
                 st.announced_by.and_then(|a| claims.iter().rev().find(|c| c.statement == a)).map(|c| c.source.clone());
             // A sentence may hold a second frame that answers the first:
             // "..., selon l'OSDH, ce que l'armée a démenti." Each piece is read on its own.
-            let pieces = frame_pieces(&article.body[st.span.clone()], lex);
+            let reading = Reading::new(folded_body.slice(st.span.clone()), lex);
+            let pieces = frame_pieces(&article.body[st.span.clone()], &reading, lex);
+            // A statement read whole is read as frame_pieces read it: no second reading.
+            let mut whole = (pieces.len() == 1).then_some(reading);
             for (pi, piece) in pieces.into_iter().enumerate() {
                 let span = st.span.start + piece.start..st.span.start + piece.end;
                 let inherited = if pi == 0 { inherited.clone() } else { None };
-                self.extract_statement(article, lex, si, span, inherited, &mut ctx, &mut claims);
+                let reading = whole.take();
+                self.extract_statement(article, &folded_body, reading, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
         Extraction { statements, claims, better_title }
@@ -190,6 +195,8 @@ impl Pipeline {
     fn extract_statement(
         &self,
         article: &Article,
+        folded_body: &Folded,
+        reading: Option<Reading<'_>>,
         lex: &LangLexicon,
         si: usize,
         span: Range<usize>,
@@ -202,15 +209,16 @@ impl Pipeline {
         let skip = dateline(&article.body[span.clone()]).unwrap_or(0);
         let base = span.start + skip;
         let s = &article.body[base..span.end];
-        let folded = Folded::new(s);
+        let Reading { folded, tokens, cues } = match reading.filter(|_| skip == 0) {
+            Some(whole) => whole,
+            None => Reading::new(folded_body.slice(base..span.end), lex),
+        };
         let text = folded.text.as_str();
-        let tokens = tokenize(text);
         if tokens.is_empty() {
             return;
         }
         ctx.current = si;
         let actors = self.lexicon.actors.find(s, &folded);
-        let cues = lex.cues.find_all(text, &tokens);
         let events = lex.events.find_leftmost_longest(text, &tokens);
 
         let frame = match inherited {
@@ -1031,33 +1039,43 @@ impl Pipeline {
     }
 }
 
+/// A statement folded, cut into words, and its cues found: what both `frame_pieces` and
+/// `extract_statement` start from.
+struct Reading<'l> {
+    folded: Folded,
+    tokens: Vec<Token>,
+    cues: Vec<Hit<'l, Cue>>,
+}
+
+impl<'l> Reading<'l> {
+    fn new(folded: Folded, lex: &'l LangLexicon) -> Reading<'l> {
+        let tokens = tokenize(&folded.text);
+        let cues = lex.cues.find_all(&folded.text, &tokens);
+        Reading { folded, tokens, cues }
+    }
+}
+
 /// Splits a sentence where a second attribution frame begins after a pointer
 /// (", ce que l'armée a démenti", ", which the ministry denied"): byte ranges of the pieces.
-fn frame_pieces(s: &str, lex: &LangLexicon) -> Vec<Range<usize>> {
-    let folded = Folded::new(s);
+fn frame_pieces(s: &str, reading: &Reading<'_>, lex: &LangLexicon) -> Vec<Range<usize>> {
+    let Reading { folded, tokens, cues } = reading;
     let text = folded.text.as_str();
-    let tokens = tokenize(text);
-    let cues = lex.cues.find_all(text, &tokens);
     let mut cuts: Vec<usize> = Vec::new();
-    for sep in &lex.frame_separators {
-        let mut at = 0;
-        while let Some(p) = text.get(at..).and_then(|t| t.find(sep.as_str())) {
-            let pos = at + p;
-            at = pos + sep.len().max(1);
-            let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
-            // The verb must sit inside the new clause ("which the army denied"), not after a
-            // relative clause that closes ("the monitor, which relies on sources, said").
-            let clause_end = text[at..].find([',', ';']).map_or(text.len(), |c| at + c);
-            let last_tok = tokens.iter().position(|t| t.start >= clause_end).unwrap_or(tokens.len());
-            let has_frame = cues
-                .iter()
-                .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
-            // Nor when the clause closes before the verb of the frame it sits in ("the army,
-            // which denied the reports, said ...").
-            let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
-            if has_frame && !closes_before_verb && first_tok > 2 {
-                cuts.push(folded.original(pos) + 1);
-            }
+    for (pos, len) in lex.frame_separators.find_in(text) {
+        let at = pos + len;
+        let first_tok = tokens.iter().position(|t| t.start > pos).unwrap_or(tokens.len());
+        // The verb must sit inside the new clause ("which the army denied"), not after a
+        // relative clause that closes ("the monitor, which relies on sources, said").
+        let clause_end = text[at..].find([',', ';']).map_or(text.len(), |c| at + c);
+        let last_tok = tokens.iter().position(|t| t.start >= clause_end).unwrap_or(tokens.len());
+        let has_frame = cues
+            .iter()
+            .any(|h| h.start >= first_tok && h.start < last_tok && matches!(h.tag, Cue::Say | Cue::DenialVerb));
+        // Nor when the clause closes before the verb of the frame it sits in ("the army,
+        // which denied the reports, said ...").
+        let closes_before_verb = clause_end < text.len() && frame_verb_at(cues.as_slice(), last_tok);
+        if has_frame && !closes_before_verb && first_tok > 2 {
+            cuts.push(folded.original(pos) + 1);
         }
     }
     cuts.sort_unstable();
@@ -1188,17 +1206,13 @@ fn clauses(text: &str, tokens: &[Token], lex: &LangLexicon, content: Range<usize
     let mut cuts: Vec<usize> = Vec::new();
     let from = tokens[content.start].start;
     let to = tokens[content.end - 1].end;
-    for sep in &lex.clause_separators {
-        let mut at = from;
-        while let Some(p) = text.get(at..to).and_then(|t| t.find(sep.as_str())) {
-            let pos = at + p;
-            // The clause starts at the first token after the separator's first char.
-            if let Some(ti) = tokens.iter().position(|t| t.start > pos) {
-                if ti > content.start && ti < content.end {
-                    cuts.push(ti);
-                }
+    for (at, _) in lex.clause_separators.find_in(&text[from..to]) {
+        let pos = from + at;
+        // The clause starts at the first token after the separator's first char.
+        if let Some(ti) = tokens.iter().position(|t| t.start > pos) {
+            if ti > content.start && ti < content.end {
+                cuts.push(ti);
             }
-            at = pos + sep.len().max(1);
         }
     }
     cuts.sort_unstable();
