@@ -980,7 +980,7 @@ impl Detector {
     /// Compares claims already stored (by id) with the claims there (and with each other).
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let new = load_facts(conn, claim_ids, &mut self.known)?;
-        self.compare(conn, new)
+        self.compare(conn, new, false)
     }
 
     /// Compares claims just stored, as the writer stored them, with the claims already
@@ -991,14 +991,20 @@ impl Detector {
         for c in claims {
             new.push(c.facts(conn, &mut self.known)?);
         }
-        self.compare(conn, new)
+        self.compare(conn, new, true)
     }
 
-    fn compare(&mut self, conn: &Connection, new: Vec<ClaimFacts>) -> rusqlite::Result<DetectOutcome> {
+    /// `just_stored`: `new` are the claims stored last, in the order stored.
+    fn compare(
+        &mut self,
+        conn: &Connection,
+        new: Vec<ClaimFacts>,
+        just_stored: bool,
+    ) -> rusqlite::Result<DetectOutcome> {
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
         for c in &new {
-            self.slots.note(conn, c)?;
+            self.slots.note(conn, c, just_stored)?;
         }
         for c in new {
             let cands = self.slots.candidates(conn, &c, &cfg)?;

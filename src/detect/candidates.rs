@@ -100,14 +100,20 @@ impl Slots {
         Ok(changed)
     }
 
-    /// Adds a claim just stored to the slots already read, and to the slots of its day when
-    /// the day is fresh: it is the newest of each (a slot read after it was stored holds it
-    /// already). Every claim stored is noted, in the order stored.
-    pub(super) fn note(&mut self, conn: &Connection, c: &ClaimFacts) -> rusqlite::Result<()> {
+    /// Adds a claim to the slots already read, and to the slots of its day when the day is
+    /// fresh: it is the newest of each (a slot read after it was stored holds it already).
+    /// Every claim stored is noted, in the order stored (`just_stored`). A claim stored
+    /// earlier and compared again (`Detector::detect`) may have later claims in the database
+    /// that were never noted: then only a day no claim at all speaks of is fresh.
+    pub(super) fn note(&mut self, conn: &Connection, c: &ClaimFacts, just_stored: bool) -> rusqlite::Result<()> {
         if self.slots.len() >= MAX_SLOTS || self.held >= MAX_HELD_IDS {
             self.forget();
         }
-        self.watermark.get_or_insert(c.id);
+        let watermark = if just_stored { self.watermark.unwrap_or(c.id) } else { i64::MAX };
+        if self.watermark != Some(watermark) {
+            self.fresh.clear();
+            self.watermark = Some(watermark);
+        }
         let fresh = self.is_fresh(conn, c.event, c.date)?;
         for p in &c.places {
             let at = Slot { place: p.id, event: c.event, day: c.date, inside: false };
