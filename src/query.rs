@@ -279,6 +279,21 @@ pub fn member_pair(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<(
 }
 
 pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictView>> {
+    conflict_with(conn, id, &mut Reasons::new(conn))
+}
+
+/// The conflicts with these ids that exist, in the order given. One `Reasons` for the whole
+/// list: claims in several conflicts are read once.
+pub fn conflicts_by_id(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ConflictView>> {
+    let mut reasons = Reasons::new(conn);
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        out.extend(conflict_with(conn, id, &mut reasons)?);
+    }
+    Ok(out)
+}
+
+fn conflict_with(conn: &Connection, id: i64, reasons: &mut Reasons) -> rusqlite::Result<Option<ConflictView>> {
     let head = conn
         .query_row(
             "SELECT id, kind, status, event_type, explanation, new_material, created FROM conflicts WHERE id = ?1",
@@ -311,12 +326,11 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, member_pair(r, 4)?)))?
         .collect::<Result<_, _>>()?;
     // Reasons stored as pairs are put into words here, from the claims' facts, read at once.
-    let mut words = Reasons::new(conn);
     let pairs: Vec<i64> = meta.iter().filter_map(|m| m.4).flat_map(|(a, b, _)| [a, b]).collect();
-    words.load(&pairs)?;
+    reasons.load(&pairs)?;
     let meta: Vec<(i64, String, String, String)> = meta
         .into_iter()
-        .map(|(cid, side, reason, key, pair)| Ok((cid, side, words.of_member(&kind, cid, reason, pair)?, key)))
+        .map(|(cid, side, reason, key, pair)| Ok((cid, side, reasons.of_member(&kind, cid, reason, pair)?, key)))
         .collect::<rusqlite::Result<_>>()?;
     // Conflicts can hold thousands of claims: every lookup below is by hash, never a scan.
     let mut reasons: Vec<String> = Vec::new();
@@ -386,11 +400,5 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
 }
 
 pub fn conflicts(conn: &Connection, f: &ConflictFilter) -> rusqlite::Result<Vec<ConflictView>> {
-    let mut out = Vec::new();
-    for id in conflict_ids(conn, f)? {
-        if let Some(c) = conflict(conn, id)? {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    conflicts_by_id(conn, &conflict_ids(conn, f)?)
 }

@@ -70,10 +70,7 @@ pub fn list(ctx: &Ctx, a: ConflictsArgs) -> Result<Done, Fatal> {
         ConflictFilter { status: a.status, place: a.place, event: a.event, kind: a.kind, articles: Vec::new() };
     let (ids, total) = query::newest_conflict_ids(&conn, &filter, a.limit)?;
     let shown = ids.len();
-    let mut list = Vec::with_capacity(shown);
-    for &id in &ids {
-        list.extend(query::conflict(&conn, id)?);
-    }
+    let list = query::conflicts_by_id(&conn, &ids)?;
     let mut out = crate::cmd::stdout();
     render::conflict_list(&list, a.format, &mut out)?;
     crate::cmd::finish(out)?;
