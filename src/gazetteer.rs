@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use aho_corasick::{AhoCorasick, MatchKind as AcMatchKind};
 use serde::Deserialize;
 
-use crate::lexicon::{is_word_boundary, LangLexicon, PlaceCue};
+use crate::lexicon::{automaton_kind, is_word_boundary, LangLexicon, PlaceCue};
 use crate::text::{fold, Folded, Token};
 
 const NAME_RULES: &str = include_str!("../data/gazetteer/name_rules.toml");
@@ -241,6 +241,7 @@ impl Gazetteer {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(AcMatchKind::LeftmostLongest)
+            .kind(automaton_kind(&name_text))
             .build(&name_text)
             .expect("gazetteer automaton builds");
         let mut fuzzy: HashMap<(char, usize), Vec<usize>> = HashMap::default();
@@ -653,6 +654,12 @@ mod tests {
     }
 
     use crate::article::Lang::{En, Fr};
+
+    #[test]
+    fn the_builtin_names_are_scanned_by_a_dfa() {
+        let g = Gazetteer::builtin().unwrap();
+        assert_eq!(g.automaton.kind(), aho_corasick::AhoCorasickKind::DFA);
+    }
 
     #[test]
     fn governorate_cue_and_bare_city() {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 // Looked up once per word of every sentence: FxHash, not SipHash (see pattern.rs).
 use regex::{Regex, RegexSet};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -778,6 +778,7 @@ impl Actors {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(automaton_kind(&patterns))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Actors { actors, aliases, alias_text, automaton })
@@ -833,6 +834,19 @@ impl Actors {
     }
 }
 
+/// Up to this many bytes of patterns, a name automaton (actors, gazetteer) is built as a
+/// DFA: about 300 bytes of memory per byte of patterns (12 MB for the built-in gazetteer's
+/// 40 KB of names), paid once per process, and it scans every sentence in half the
+/// instructions of the NFA the crate picks for that many patterns. Above it (a gazetteer
+/// grown by GeoNames imports) the crate chooses, so memory stays bounded.
+pub const DFA_MAX_PATTERN_BYTES: usize = 64 * 1024;
+
+/// The kind of automaton for a set of folded names: see `DFA_MAX_PATTERN_BYTES`.
+pub fn automaton_kind(patterns: &[String]) -> Option<AhoCorasickKind> {
+    let bytes: usize = patterns.iter().map(String::len).sum();
+    (bytes <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA)
+}
+
 /// True when `start..end` of `text` is not inside a longer word.
 pub fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
@@ -851,6 +865,15 @@ mod tests {
         assert!(lex.fr.events.len() > 50);
         assert!(lex.en.events.len() > 50);
         assert!(lex.actors.actors.len() > 10);
+    }
+
+    #[test]
+    fn name_automata_are_dfas_up_to_the_pattern_bytes_limit() {
+        assert_eq!(Lexicon::shared().actors.automaton.kind(), AhoCorasickKind::DFA);
+        let at_limit = vec!["a".repeat(DFA_MAX_PATTERN_BYTES / 2); 2];
+        assert_eq!(automaton_kind(&at_limit), Some(AhoCorasickKind::DFA));
+        let above = vec!["a".repeat(DFA_MAX_PATTERN_BYTES / 2), "a".repeat(DFA_MAX_PATTERN_BYTES / 2 + 1)];
+        assert_eq!(automaton_kind(&above), None);
     }
 
     #[test]

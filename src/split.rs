@@ -184,8 +184,8 @@ impl Splitter {
         let mut out: Vec<Statement> = Vec::new();
         let mut paragraph = 0;
         let mut offset = 0;
-        // The sentence that announced a list, while bullets keep coming.
-        let mut announcer: Option<usize> = None;
+        // The sentence that may announce a list, while bullets keep coming.
+        let mut announcer = Announcer::None;
         for raw_line in body.split_inclusive('\n') {
             let line_start = offset;
             offset += raw_line.len();
@@ -201,11 +201,12 @@ impl Splitter {
                 let span = start + skip..start + line.len();
                 let kind =
                     if is_boilerplate(folded_line, lex) { StatementKind::Boilerplate } else { StatementKind::Bullet };
-                out.push(Statement { span, paragraph, kind, announced_by: announcer });
+                let announced_by = announcer.resolve(body, folded_body, &out, lex);
+                out.push(Statement { span, paragraph, kind, announced_by });
                 paragraph += 1;
                 continue;
             }
-            announcer = None;
+            announcer = Announcer::None;
             if is_boilerplate(folded_line, lex) {
                 out.push(Statement {
                     span: start..start + line.len(),
@@ -231,17 +232,40 @@ impl Splitter {
                     };
                     out.push(Statement { span: s, paragraph, kind, announced_by: None });
                 }
-                if let Some(last) = out.last() {
-                    if last.kind == StatementKind::Sentence
-                        && announces_list(&body[last.span.clone()], folded_body.slice_text(last.span.clone()), lex)
-                    {
-                        announcer = Some(out.len() - 1);
-                    }
+                if out.last().is_some_and(|last| last.kind == StatementKind::Sentence) {
+                    announcer = Announcer::Unread(out.len() - 1);
                 }
             }
             paragraph += 1;
         }
         out
+    }
+}
+
+/// The last sentence of the paragraph before a run of bullets, which they inherit their
+/// attribution from if it announces a list. Whether it does is read only when a bullet
+/// follows: most paragraphs are followed by none, and reading every paragraph's last
+/// sentence for cues was a tenth of splitting.
+#[derive(Debug, Clone, Copy)]
+enum Announcer {
+    None,
+    /// Statement index of a sentence not read yet.
+    Unread(usize),
+    Read(Option<usize>),
+}
+
+impl Announcer {
+    /// The statement announcing the bullet about to be pushed, reading the candidate once.
+    fn resolve(&mut self, body: &str, folded_body: &Folded, out: &[Statement], lex: &LangLexicon) -> Option<usize> {
+        if let Announcer::Unread(i) = *self {
+            let span = out[i].span.clone();
+            let announces = announces_list(&body[span.clone()], folded_body.slice_text(span), lex);
+            *self = Announcer::Read(announces.then_some(i));
+        }
+        match *self {
+            Announcer::Read(found) => found,
+            _ => None,
+        }
     }
 }
 

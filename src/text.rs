@@ -151,16 +151,29 @@ pub struct Token {
 /// Words are runs of letters and digits; apostrophes, hyphens and punctuation separate
 /// them, so "d'après" is ["d", "apres"] and "Al-Assad" is ["al", "assad"].
 pub fn tokenize(folded: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    // Every sentence is tokenized: room for a word per `BYTES_PER_WORD` bytes up front, not
+    // a vector grown by doubling, and ASCII (most bytes) is classed without decoding a char
+    // (`char::is_alphanumeric` and `u8::is_ascii_alphanumeric` agree on ASCII).
+    const BYTES_PER_WORD: usize = 6;
+    let bytes = folded.as_bytes();
+    let mut tokens = Vec::with_capacity(bytes.len() / BYTES_PER_WORD + 1);
     let mut start = None;
-    for (i, c) in folded.char_indices() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (is_word, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = folded[i..].chars().next().expect("i is a char boundary");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if is_word {
             if start.is_none() {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
             tokens.push(Token { start: s, end: i });
         }
+        i += len;
     }
     if let Some(s) = start {
         tokens.push(Token { start: s, end: folded.len() });
@@ -209,6 +222,24 @@ mod tests {
                 assert_eq!(whole.slice_text(a..b), fresh.text);
             }
         }
+    }
+
+    #[test]
+    fn tokens_are_the_runs_of_alphanumeric_chars() {
+        let s = "L'Œuvre d'Ḩamāh: 12/06/2024, x_y ²³ e\u{301}té — ٣٤ fin";
+        let mut expected = Vec::new();
+        let mut start = None;
+        for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+            match (c.is_alphanumeric() && i < s.len(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(a)) => {
+                    expected.push(Token { start: a, end: i });
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(tokenize(s), expected);
     }
 
     #[test]
