@@ -55,24 +55,19 @@ pub struct Article {
     pub author: Option<String>,
     /// The article text, paragraphs separated by newlines. Spans of statements point here.
     pub body: String,
-    /// `content_hash`, once computed: the ingest computes it on an extraction thread, so
-    /// the single writer only reads it.
-    pub hash: std::sync::OnceLock<String>,
 }
 
 impl Article {
     /// Hash of the normalised body: the same text with different whitespace or line ends
     /// is the same article.
-    pub fn content_hash(&self) -> &str {
-        self.hash.get_or_init(|| {
-            let mut hasher = Sha256::new();
-            for word in self.body.split_whitespace() {
-                hasher.update(word.as_bytes());
-                hasher.update(b" ");
-            }
-            let digest = hasher.finalize();
-            digest.iter().map(|b| format!("{b:02x}")).collect()
-        })
+    pub fn content_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        for word in self.body.split_whitespace() {
+            hasher.update(word.as_bytes());
+            hasher.update(b" ");
+        }
+        let digest = hasher.finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 

@@ -41,6 +41,24 @@ pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// A second connection to a database `open` has already opened and migrated, for work beside
+/// the first (an ingest's WAL checkpoints): no migration, no creation.
+pub fn open_beside(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+    Ok(conn)
+}
+
+/// Copies what it can of the WAL into the database without waiting for other connections
+/// (PASSIVE). True when it copied all of it: the next transaction then writes the WAL from
+/// its beginning instead of making it longer.
+pub fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
+    // (busy, frames in the WAL, frames copied); busy is 1 only for a checkpoint that waits.
+    let (busy, log, copied): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(busy == 0 && log == copied)
+}
+
 /// Opens (and creates or migrates) the database at `path`.
 pub fn open(path: &Path, lexicon: &Lexicon) -> Result<Connection, DbError> {
     let p = path.display().to_string();

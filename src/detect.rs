@@ -355,6 +355,11 @@ fn fmt_range(lo: f64, hi: f64) -> String {
     }
 }
 
+/// The day a claim dates its event on (empty when undated).
+fn day(c: &ClaimFacts) -> String {
+    c.date.map(|d| d.to_string()).unwrap_or_default()
+}
+
 fn who(c: &ClaimFacts) -> String {
     format!("#{} ({}, {})", c.id, c.claimant, c.claimant_side)
 }
@@ -363,13 +368,8 @@ fn who(c: &ClaimFacts) -> String {
 /// nothing to record.
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
     let v = verdict(a, b, cfg, true)?;
-    Some(Finding {
-        kind: v.kind(),
-        reason: explain(v.rule, a, b, cfg.window_hours),
-        event: v.event,
-        side_a: sides(v.rule, a, b).0,
-        side_b: sides(v.rule, a, b).1,
-    })
+    let (side_a, side_b) = sides(v.rule, a, b);
+    Some(Finding { kind: v.kind(), reason: explain(v.rule, a, b, cfg.window_hours), event: v.event, side_a, side_b })
 }
 
 /// Which rule of claims-spec §5 a pair meets.
@@ -532,7 +532,6 @@ fn explain(rule: Rule, a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Str
     let places = place_link(a, b).map(|l| l.describe()).unwrap_or_default();
     let time = || time_relation(a, b, window_hours);
     let event = a.event.name();
-    let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
     match rule {
         Rule::Date => format!(
             "date: {} dates the {event} on {}, {} on {}; {places}; reports published within {DATE_CONFLICT_DAYS} days",
@@ -591,10 +590,10 @@ fn json_ids(ids: &[i64]) -> String {
 /// Appends one agreement to the JSON array of `claim_corroborations.agreements` (opened
 /// here, closed by the caller): the claim and the rule, whose words `Reasons` writes when
 /// they are read (an agreement's words are a function of the two claims and the rule).
-fn push_agreement(json: &mut String, claim: i64, rule: Rule) {
+fn push_agreement(json: &mut String, claim: i64, rule: &str) {
     use std::fmt::Write;
     json.push(if json.is_empty() { '[' } else { ',' });
-    let _ = write!(json, "{{\"claim\":{claim},\"rule\":\"{}\"}}", rule.agreement_name().unwrap_or("event"));
+    let _ = write!(json, "{{\"claim\":{claim},\"rule\":\"{rule}\"}}");
 }
 
 /// What detection needs of a place, the same for every claim that names it.
@@ -801,6 +800,7 @@ impl<'c> Reasons<'c> {
             return Ok(format!("agrees (rule '{rule}' unknown to this version)"));
         };
         Ok(match self.pair(claim, by)? {
+            // Agreements' words do not name the window (see `explain`).
             Some((fa, fb)) => explain(rule, fa, fb, DEFAULT_WINDOW_HOURS),
             None => format!("agrees: claims #{claim} and #{by} (their facts are no longer stored)"),
         })
@@ -1030,12 +1030,13 @@ impl Detector {
                 let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
                     && !corroborating.contains(&other.claimant_key.as_str());
                 let Some(v) = verdict(&c, other, &cfg, agreement_wanted) else { continue };
-                if v.kind().is_some() {
+                // A verdict is a conflict or an agreement.
+                let Some(agreement) = v.rule.agreement_name() else {
                     conflicting.push((other, v));
                     continue;
-                }
+                };
                 corroborating.push(&other.claimant_key);
-                push_agreement(&mut agreements, other.id, v.rule);
+                push_agreement(&mut agreements, other.id, agreement);
             }
             if !corroborating.is_empty() {
                 agreements.push(']');
@@ -1160,14 +1161,14 @@ fn record(
         // Most pairs found are between claims already in the conflict: sides are put
         // into words only for a claim that joins.
         let mut both_sides: Option<(String, String)> = None;
-        for (claim, is_c) in [(other.id, false), (c.id, true)] {
+        for (claim, is_new) in [(other.id, false), (c.id, true)] {
             let list = members.entry(claim).or_default();
             if list.iter().any(|m| m.conflict == conflict) {
                 continue;
             }
             list.push(joined);
             let (side_c, side_o) = both_sides.get_or_insert_with(|| sides(v.rule, c, other));
-            let side = if is_c { side_c.as_str() } else { side_o.as_str() };
+            let side = if is_new { side_c.as_str() } else { side_o.as_str() };
             // The pair that attached the claim, not its reason in words: `Reasons` writes
             // them from the pair when they are read.
             conn.prepare_cached(
@@ -1188,10 +1189,7 @@ fn record(
 /// `conflict_claims.side`: put into words only for the pairs stored.
 fn sides(rule: Rule, a: &ClaimFacts, b: &ClaimFacts) -> (String, String) {
     let (side_a, side_b) = match rule {
-        Rule::Date => {
-            let day = |c: &ClaimFacts| c.date.map(|d| d.to_string()).unwrap_or_default();
-            return (day(a), day(b));
-        }
+        Rule::Date => return (day(a), day(b)),
         Rule::Denial if a.polarity == "asserted" => ("asserted", "denied"),
         Rule::Denial => ("denied", "asserted"),
         Rule::Control => (a.actor_side.as_str(), b.actor_side.as_str()),

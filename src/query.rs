@@ -272,10 +272,12 @@ pub fn newest_conflict_ids(conn: &Connection, f: &ConflictFilter, limit: usize) 
 /// The pair that attached a claim to a conflict (`pair_a`, `pair_b`, `window_hours` of
 /// `conflict_claims`, from column `first` on); None for rows stored before migration 5.
 pub fn member_pair(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<(i64, i64, i64)>> {
-    Ok(match (r.get(first)?, r.get(first + 1)?, r.get(first + 2)?) {
-        (Some(a), Some(b), Some(w)) => Some((a, b, w)),
-        _ => None,
-    })
+    Ok(pair_of(r.get(first)?, r.get(first + 1)?, r.get(first + 2)?))
+}
+
+/// `pair_a`, `pair_b`, `window_hours` as one pair, when all three are stored.
+pub fn pair_of(a: Option<i64>, b: Option<i64>, window_hours: Option<i64>) -> Option<(i64, i64, i64)> {
+    Some((a?, b?, window_hours?))
 }
 
 pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictView>> {

@@ -92,7 +92,7 @@ pub fn store_in(
     extraction: &Extraction,
     detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
-    let hash = article.content_hash();
+    let hash = &extraction.content_hash;
     if let Some(id) = tx
         .prepare_cached("SELECT id FROM articles WHERE content_hash = ?1")?
         .query_row([&hash], |r| r.get(0))

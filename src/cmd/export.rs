@@ -197,10 +197,7 @@ fn reason_in_words(
             if let std::collections::hash_map::Entry::Vacant(slot) = kinds.entry(conflict) {
                 slot.insert(conn.query_row("SELECT kind FROM conflicts WHERE id = ?1", [conflict], |r| r.get(0))?);
             }
-            let pair = match (int("pair_a")?, int("pair_b")?, int("window_hours")?) {
-                (Some(a), Some(b), Some(w)) => Some((a, b, w)),
-                _ => None,
-            };
+            let pair = crate::query::pair_of(int("pair_a")?, int("pair_b")?, int("window_hours")?);
             Ok(Some(words.of_member(&kinds[&conflict], claim, None, pair)?))
         }
         "corroborations" => {

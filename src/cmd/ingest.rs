@@ -61,13 +61,14 @@ struct Writer<'a> {
     /// Asks the checkpointer thread to copy the WAL into the database after each commit
     /// (None: SQLite's automatic checkpoints, on this thread).
     checkpoints: Option<std::sync::mpsc::SyncSender<()>>,
-    commits: usize,
+    /// Batches committed since the WAL last started over (see `Writer::commit`).
+    since_wal_reset: usize,
 }
 
-/// With a checkpointer thread, the writer checkpoints every this many batches itself, so
-/// that the WAL starts over (see `Writer::commit`): it then holds at most about this many
-/// batches. 10,000 bench articles: the WAL file peaked at 131 MB; without these checkpoints
-/// it grew with the corpus (280 MB at the end).
+/// With a checkpointer thread, once this many batches went into the WAL without it starting
+/// over, the writer checkpoints after each commit itself until one copies all of it (see
+/// `Writer::commit`). 10,000 bench articles: the WAL file peaked at 131 MB; without these
+/// checkpoints it grew with the corpus (280 MB at the end).
 const WAL_RESET_BATCHES: usize = 4;
 
 impl<'a> Writer<'a> {
@@ -109,20 +110,22 @@ impl<'a> Writer<'a> {
         for (_, _, stored) in self.pending.drain(..) {
             s.record(stored);
         }
-        self.commits += 1;
-        match &self.checkpoints {
-            // Every few batches, the writer checkpoints itself: what the checkpointer has not
-            // copied yet (about one batch), so that the WAL is then copied in full and its
-            // next transaction starts it over. (A checkpoint that runs while the next batch
-            // is written can never copy all of it, and the WAL would grow without end.)
-            Some(_) if self.commits.is_multiple_of(WAL_RESET_BATCHES) => {
-                let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-            }
-            // Full: a checkpoint is already waiting, and it will copy this batch too.
-            Some(checkpoints) => {
+        self.since_wal_reset += 1;
+        if let Some(checkpoints) = &self.checkpoints {
+            // A checkpoint that runs beside the writer can never copy all of the WAL while
+            // the next batch is being written, and the WAL would grow without end. So every
+            // few batches the writer, between its transactions, copies what the checkpointer
+            // has not (about one batch), until a checkpoint copies all of it and the next
+            // transaction starts the WAL over.
+            if self.since_wal_reset >= WAL_RESET_BATCHES {
+                if crate::db::checkpoint(self.conn).unwrap_or(false) {
+                    self.since_wal_reset = 0;
+                }
+            } else {
+                // When the channel is full a checkpoint is already waiting to run, and it
+                // will copy this batch too.
                 let _ = checkpoints.try_send(());
             }
-            None => {}
         }
         Ok(())
     }
@@ -194,9 +197,11 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 ///   conflict kind and status) come only from Rust enums, whose names the CHECK lists hold.
 ///   SQLite evaluates a list of more than two values by building a temporary index for each
 ///   row inserted, which was 13% of the writer's instructions.
-/// - Every id the ingest writes into a referencing column (article, statement, claim,
-///   conflict, outlet, actor, place) was inserted or read by the writer inside the same
-///   write transaction, which no other process can change under it. Checking each reference
+/// - Every id the ingest writes into a referencing column comes from the writer itself:
+///   articles, statements, claims, conflicts and outlets it inserted or read inside the same
+///   write transaction, which no other process can change under it; actors and places it
+///   read when it started, and no command ever deletes an actor or a place (the gazetteer
+///   and the lexicon are upserted). Checking each reference
 ///   costs a lookup in the parent table per column per row: 13% of the writer's CPU time
 ///   on 10,000 bench articles (perf, alternating runs).
 ///
@@ -214,9 +219,7 @@ fn trust_own_values(conn: &Connection) -> rusqlite::Result<()> {
 /// checkpoint never waits for the writer; what it could not copy, the next one does, and
 /// the WAL starts over from its beginning once a checkpoint has copied all of it.
 fn checkpointer(conn: &Connection, db: &std::path::Path) -> Option<Connection> {
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let other = Connection::open_with_flags(db, flags).ok()?;
-    other.busy_timeout(std::time::Duration::from_millis(crate::db::BUSY_TIMEOUT_MS)).ok()?;
+    let other = crate::db::open_beside(db).ok()?;
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0").ok()?;
     Some(other)
 }
@@ -287,8 +290,6 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
                 let out = match next {
                     Ok((seq, Ok(article))) => {
                         let extraction = pipeline.extract(&article);
-                        // Here rather than on the writer's thread, the critical path.
-                        article.content_hash();
                         (seq, Extracted::Article(Box::new((article, extraction))))
                     }
                     Ok((seq, Err(skip))) => (seq, Extracted::Skipped(skip)),
@@ -304,7 +305,7 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
             let (tx, rx) = sync_channel::<()>(1);
             scope.spawn(move || {
                 for () in rx {
-                    let _ = other.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    let _ = crate::db::checkpoint(&other);
                 }
             });
             tx
@@ -322,7 +323,7 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
             pending_bytes: 0,
             started: None,
             checkpoints,
-            commits: 0,
+            since_wal_reset: 0,
         };
         for (seq, item) in done_rx {
             pending.insert(seq, item);

@@ -110,6 +110,9 @@ pub struct Extraction {
     pub claims: Vec<ClaimDraft>,
     /// A better title when the article's is page furniture ("Table of Contents").
     pub better_title: Option<String>,
+    /// `Article::content_hash`, computed here so that an ingest computes it on an
+    /// extraction thread rather than on the single writer's.
+    pub content_hash: String,
 }
 
 /// The extraction pipeline: lexicon, gazetteer and sentence rules, built once per process.
@@ -188,7 +191,7 @@ impl Pipeline {
                 self.extract_statement(article, &folded_body, reading, lex, si, span, inherited, &mut ctx, &mut claims);
             }
         }
-        Extraction { statements, claims, better_title }
+        Extraction { statements, claims, better_title, content_hash: article.content_hash() }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -296,7 +296,6 @@ pub(crate) fn build_article(source: &str, meta: Meta, body: String, opts: &ReadO
         lang: Some(lang),
         author: clean(meta.author),
         body,
-        hash: Default::default(),
     })
 }
 
