@@ -187,7 +187,8 @@ fn import(ctx: &Ctx, file: &PathBuf) -> Result<Done, Fatal> {
             c[10].to_string(),
         ));
     }
-    // Parents: a place's ADM1 (same country and admin1 code) from this file or the database, else its country.
+    // Parents: a place's ADM1 (same country and admin1 code) from this file, else its country
+    // (the database does not keep admin1 codes).
     let countries: std::collections::HashMap<String, i64> = {
         let mut stmt = conn.prepare("SELECT country, id FROM places WHERE kind = 'country' AND country IS NOT NULL")?;
         let m = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<_, _>>()?;
