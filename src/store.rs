@@ -162,6 +162,7 @@ pub fn store_in(
             let q = c.quantities.first();
             let key = claimant_key(pipeline, c);
             let st_start = extraction.statements[c.statement].span.start;
+            let event_date = c.date.date.map(|d| d.to_string());
             ins.execute(params![
                 statement_ids[c.statement],
                 article_id,
@@ -177,7 +178,7 @@ pub fn store_in(
                 c.actor,
                 actors.get(c.actor_id),
                 c.actor_side,
-                c.date.date.map(|d| d.to_string()),
+                event_date,
                 c.date.precision.name(),
                 c.date.source.name(),
                 q.map(|q| q.low),
@@ -190,7 +191,6 @@ pub fn store_in(
                 (c.clause.end - st_start) as i64,
             ])?;
             let id = tx.last_insert_rowid();
-            let event_date = c.date.date.map(|d| d.to_string());
             let mut facts = StoredClaim {
                 id,
                 article_id,
