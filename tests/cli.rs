@@ -963,3 +963,231 @@ fn one_run_and_a_run_per_article_give_the_same_conflicts() {
     }
     assert!(compared >= 10, "the scenarios hold only {compared} conflicts");
 }
+
+// Reasons written when read (migration 5): `conflict ID`, `conflicts`, `history` and
+// `export csv` must give the words detection would have stored, never a stand-in.
+
+/// What `detect::Reasons` writes when the facts a reason needs are missing: a claim or a
+/// place gone, no pair stored, a rule this version does not know, a figure missing. Never
+/// for claims that are stored.
+const STAND_INS: [&str; 4] =
+    ["no longer stored", "no reason stored", "unknown to this version", "give different figures"];
+
+/// Every fixture article (scenarios, holdout, seeds) ingested in runs by letter: the `a-`
+/// articles of every folder in one run, then the `b-` ones, and so on, then the seeds.
+/// Conflicts flagged in one run grow in the next ones: their reasons are written from claims
+/// stored in the same run and from claims read back from the database. The runs take turns
+/// with windows of 48, 72 and 96 hours, which reasons state.
+fn every_fixture_by_letter() -> TestDir {
+    let t = TestDir::new();
+    let mut articles: Vec<std::path::PathBuf> = Vec::new();
+    for set in ["scenarios", "holdout"] {
+        for folder in std::fs::read_dir(fixtures().join(set)).unwrap().map(|e| e.unwrap().path()) {
+            if folder.is_dir() {
+                articles.extend(
+                    std::fs::read_dir(folder)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .filter(|p| p.extension().is_some_and(|e| e != "toml")),
+                );
+            }
+        }
+    }
+    let letter = |p: &std::path::PathBuf| p.file_name().unwrap().to_string_lossy().chars().next().unwrap();
+    let letters: BTreeSet<char> = articles.iter().map(letter).collect();
+    assert!(letters.len() >= 3, "articles by letter: {letters:?}");
+    for (l, window) in letters.into_iter().zip(["48", "72", "96"].into_iter().cycle()) {
+        let mut args = vec!["ingest".to_string(), "--window".to_string(), window.to_string()];
+        args.extend(articles.iter().filter(|p| letter(p) == l).map(|p| p.to_string_lossy().into_owned()));
+        t.run(&args.iter().map(String::as_str).collect::<Vec<_>>()).expect_code(0);
+    }
+    let seeds = t.seeds();
+    t.run(&["ingest", seeds]).expect_code(0);
+    t
+}
+
+/// Every conflict, as `conflicts --limit 0 --format json` gives them.
+fn all_conflicts(t: &TestDir) -> Vec<Value> {
+    let list = t.run(&["conflicts", "--limit", "0", "--format", "json"]).expect_code(0).json();
+    let list = array(&list, "conflicts").clone();
+    assert!(list.len() >= 20, "the fixtures hold only {} conflicts", list.len());
+    list
+}
+
+/// A reason for a claim's place in a conflict of `kind`, in words: it starts with the kind,
+/// says how the places relate, and is no stand-in.
+fn check_member_reason(kind: &str, reason: &str, context: &str) {
+    assert!(reason.starts_with(&format!("{kind}: ")), "{context}: a reason not about a {kind}: {reason:?}");
+    assert!(
+        reason.contains("same place: ") || reason.contains(" lies in "),
+        "{context}: a reason that does not relate the places: {reason:?}"
+    );
+    for s in STAND_INS {
+        assert!(!reason.contains(s), "{context}: a stand-in ({s:?}) for a reason: {reason:?}");
+    }
+}
+
+/// The words a conflict was flagged with (its stored `explanation`) are those `conflict ID`
+/// writes from the pair of claims that flagged it; every claim has a reason naming it, each
+/// claim attached after the first two its own; none is a stand-in. `conflicts` gives each
+/// conflict as `conflict ID` does.
+#[test]
+fn every_conflict_gives_the_reasons_it_was_flagged_and_grown_with() {
+    let t = every_fixture_by_letter();
+    let mut windows = BTreeSet::new();
+    for listed in all_conflicts(&t) {
+        let id = listed["id"].as_i64().unwrap();
+        windows.extend(["48 h", "72 h", "96 h"].into_iter().filter(|w| string(&listed, "explanation").contains(w)));
+        let k = t.run(&["conflict", &id.to_string(), "--format", "json"]).expect_code(0).json();
+        assert_eq!(k, listed, "conflict {id} and the conflicts listing differ");
+        let (kind, explanation, reasons) = (string(&k, "kind"), string(&k, "explanation"), strings(&k, "reasons"));
+        let context = format!("conflict #{id}");
+        assert!(reasons.iter().any(|r| r == explanation), "{context}: {explanation:?} is not among {reasons:#?}");
+        for r in &reasons {
+            check_member_reason(kind, r, &context);
+        }
+        let claims = array(&k["claims"], "claims");
+        for c in claims {
+            let named = format!("#{} (", c["claim_id"]);
+            assert!(
+                reasons.iter().any(|r| r.contains(&named)),
+                "{context}: no reason names claim {named}: {reasons:#?}"
+            );
+        }
+        // The two claims that flagged the conflict share its explanation; every claim
+        // attached after them was attached by a pair of its own.
+        assert_eq!(reasons.len(), claims.len() - 1, "{context}: {reasons:#?}");
+    }
+    assert_eq!(windows.len(), 3, "conflicts flagged with a window of each size: {windows:?}");
+}
+
+/// `history`, before and after a verdict, gives the words the conflict was flagged with and
+/// the reason each later claim was attached for, as `conflict ID` gives them.
+#[test]
+fn history_gives_the_reasons_conflict_gives() {
+    let t = every_fixture_by_letter();
+    let conflicts = all_conflicts(&t);
+    let ids: Vec<String> = conflicts.iter().map(|k| k["id"].to_string()).collect();
+    let mut args = vec!["review"];
+    args.extend(ids.iter().map(String::as_str));
+    args.extend(["--verdict", "partly", "--note", "each side has part of it", "--by", "desk"]);
+    t.run(&args).expect_code(0);
+    let conn = t.conn();
+    let mut attached_in_all = 0;
+    for k in &conflicts {
+        let id = k["id"].as_i64().unwrap();
+        let context = format!("conflict #{id}");
+        let reasons = strings(k, "reasons");
+        let steps = t.run(&["history", &id.to_string(), "--format", "json"]).expect_code(0).json();
+        let steps = array(&steps, "history");
+        assert_eq!(steps[0]["what"], "flagged", "{context}: {steps:#?}");
+        assert_eq!(steps[0]["why"], k["explanation"], "{context}");
+        assert_eq!(steps.last().unwrap()["what"], "verdict partly", "{context}: {steps:#?}");
+        let attached: Vec<&Value> = steps.iter().filter(|s| string(s, "what").ends_with(" attached")).collect();
+        let later = one(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM conflict_claims cc JOIN conflicts k ON k.id = cc.conflict_id
+                  WHERE k.id = {id} AND cc.added > k.created"
+            ),
+        );
+        assert_eq!(attached.len() as i64, later, "{context}: {steps:#?}");
+        for s in attached {
+            let (what, why) = (string(s, "what"), string(s, "why"));
+            assert!(reasons.iter().any(|r| r == why), "{context}, {what}: {why:?} is not among {reasons:#?}");
+            let claim = what.trim_start_matches("claim ").trim_end_matches(" attached");
+            assert!(why.contains(&format!("{claim} (")), "{context}, {what}: {why:?}");
+            check_member_reason(string(k, "kind"), why, &context);
+        }
+        attached_in_all += later;
+    }
+    assert!(attached_in_all >= 20, "only {attached_in_all} claims attached in later runs");
+}
+
+/// A CSV file of an export, as a header and records.
+fn read_csv(path: &std::path::Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut csv = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = csv.headers().unwrap().clone();
+    (header, csv.records().map(Result::unwrap).collect())
+}
+
+/// `export csv` gives each conflict claim the reason `conflict ID` gives it: per conflict,
+/// the reasons of conflict_claims.csv in the order the claims were attached are the
+/// conflict's `reasons`, and the two claims that flagged it (the only pair that attached
+/// both its claims) have its explanation word for word.
+#[test]
+fn export_csv_gives_the_reasons_conflict_gives() {
+    let t = every_fixture_by_letter();
+    let out = t.path().join("csv");
+    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
+    let (header, records) = read_csv(&out.join("conflict_claims.csv"));
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let conflicts = all_conflicts(&t);
+    for k in &conflicts {
+        let id = k["id"].to_string();
+        let context = format!("conflict #{id}");
+        let mut rows: Vec<&csv::StringRecord> = records.iter().filter(|r| r[at("conflict_id")] == *id).collect();
+        assert_eq!(rows.len(), array(&k["claims"], "claims").len(), "{context}");
+        rows.sort_by_key(|r| (r[at("added")].to_string(), r[at("claim_id")].parse::<i64>().unwrap()));
+        let mut in_csv: Vec<&str> = Vec::new();
+        for r in &rows {
+            if !in_csv.contains(&&r[at("reason")]) {
+                in_csv.push(&r[at("reason")]);
+            }
+        }
+        assert_eq!(in_csv, strings(k, "reasons"), "{context}: conflict_claims.csv and conflict {id} differ");
+        let flagging: Vec<&&csv::StringRecord> = rows
+            .iter()
+            .filter(|r| {
+                let pair = [&r[at("pair_a")], &r[at("pair_b")]];
+                let attached_by_it = rows.iter().filter(|o| [&o[at("pair_a")], &o[at("pair_b")]] == pair);
+                attached_by_it.map(|o| &o[at("claim_id")]).collect::<BTreeSet<_>>() == pair.into_iter().collect()
+            })
+            .collect();
+        assert_eq!(flagging.len(), 2, "{context}: the claims that flagged it: {flagging:?}");
+        for r in flagging {
+            assert_eq!(&r[at("reason")], string(k, "explanation"), "{context}: {r:?}");
+        }
+    }
+    assert_eq!(records.len(), conflicts.iter().map(|k| array(&k["claims"], "claims").len()).sum::<usize>());
+}
+
+/// Agreements are stored as the agreeing claim and a rule since migration 5; `export csv`
+/// writes each out in the words of its rule, about the claim's own figure, event or side,
+/// with the places: never a stand-in.
+#[test]
+fn export_csv_writes_every_agreement_in_the_words_of_its_rule() {
+    let t = every_fixture_by_letter();
+    let out = t.path().join("csv");
+    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
+    let (header, claims) = read_csv(&out.join("claims.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let facts: std::collections::HashMap<String, (String, String, String)> = claims
+        .iter()
+        .map(|c| {
+            let fact = |name: &str| c[col(name)].to_string();
+            (fact("id"), (fact("event_type"), fact("actor_side"), fact("quantity_measure")))
+        })
+        .collect();
+    let (header, records) = read_csv(&out.join("corroborations.csv"));
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let mut rules = BTreeSet::new();
+    for r in &records {
+        let (rule, reason) = (&r[at("rule")], &r[at("reason")]);
+        let (event, side, measure) = &facts[&r[at("claim_id")]];
+        let words = match rule {
+            "count" => format!("agrees on {measure} (ranges overlap); "),
+            "event" => format!("agrees: both assert the {event}; "),
+            "control" => format!("agrees: both put the place in {side} hands; "),
+            other => panic!("an agreement under a rule this version does not write: {other:?} in {r:?}"),
+        };
+        assert!(reason.starts_with(&words), "corroborations.csv: {words:?} expected: {r:?}");
+        let places = &reason[words.len()..];
+        assert!(places.starts_with("same place: ") || places.contains(" lies in "), "no places: {r:?}");
+        for s in STAND_INS {
+            assert!(!reason.contains(s), "a stand-in ({s:?}) for an agreement: {r:?}");
+        }
+        rules.insert(rule.to_string());
+    }
+    assert_eq!(rules, ["control", "count", "event"].map(String::from).into(), "the fixtures agree under every rule");
+}

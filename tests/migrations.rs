@@ -78,54 +78,12 @@ fn old_version_db(path: &Path, version: usize) {
         tx.commit().unwrap();
     }
     conn.execute_batch(&format!("PRAGMA user_version = {version}")).unwrap();
-    let homs = 169577i64;
     let now = "2024-12-06T18:00:00Z";
     conn.execute("INSERT INTO outlets (id, name) VALUES (1, 'Reuters'), (2, 'SANA')", []).unwrap();
-    let bodies = [
-        "Rebel commanders said on Friday that government forces had withdrawn from Homs.",
-        "A military source denied on Friday that army units had withdrawn from Homs.",
-    ];
-    for (i, body) in bodies.iter().enumerate() {
-        let id = i as i64 + 1;
-        conn.execute(
-            "INSERT INTO articles (id, content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
-             VALUES (?1, ?2, ?3, ?1, ?4, NULL, NULL, '2024-12-06', 'en', ?5, ?6)",
-            params![id, format!("hash{id}"), format!("a{id}.md"), format!("Title {id}"), body, now],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO statements (id, article_id, position, paragraph, span_start, span_end, kind, text)
-             VALUES (?1, ?1, 0, 0, 0, ?2, 'sentence', ?3)",
-            params![id, body.len() as i64, body],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO claims (id, statement_id, article_id, claimant, claimant_side, outlet_id, polarity, modality,
-                event_type, actor, actor_side, event_date, date_precision, date_source, claimant_key, clause_start, clause_end)
-             VALUES (?1, ?1, ?1, ?2, ?3, ?1, ?4, 'reported', 'withdrawal', 'government forces', 'government', '2024-12-06',
-                'day', 'relative', ?2, 0, ?5)",
-            params![
-                id,
-                if id == 1 { "Rebel commanders" } else { "A military source" },
-                if id == 1 { "opposition" } else { "government" },
-                if id == 1 { "asserted" } else { "denied" },
-                body.len() as i64
-            ],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO claim_places (claim_id, place_id, surface, match_kind, score, precision) VALUES (?1, ?2, 'Homs', 'exact', 1.0, 'city')",
-            params![id, homs],
-        )
-        .unwrap();
-        if columns(&conn).iter().any(|(t, c)| t == "claim_places" && c.iter().any(|c| c == "event_type")) {
-            conn.execute(
-                "UPDATE claim_places SET event_type = 'withdrawal', event_date = '2024-12-06' WHERE claim_id = ?1",
-                [id],
-            )
-            .unwrap();
-        }
-    }
+    let rebels = "Rebel commanders said on Friday that government forces had withdrawn from Homs.";
+    old_article(&conn, 1, ("Rebel commanders", "opposition", "asserted"), rebels, now);
+    let army = "A military source denied on Friday that army units had withdrawn from Homs.";
+    old_article(&conn, 2, ("A military source", "government", "denied"), army, now);
     conn.execute(
         "INSERT INTO conflicts (id, kind, event_type, status, explanation, created, updated)
          VALUES (1, 'denial', 'withdrawal', 'open', 'a withdrawal from Homs asserted and denied the same day', ?1, ?1)",
@@ -137,6 +95,45 @@ fn old_version_db(path: &Path, version: usize) {
         [now],
     )
     .unwrap();
+}
+
+/// Article `id` (from outlet `id`) in a database at an old schema version: one statement,
+/// `body`, and one claim, by `(claimant, claimant side, polarity)`, about the withdrawal of
+/// government forces from Homs on 2024-12-06.
+fn old_article(conn: &Connection, id: i64, (claimant, side, polarity): (&str, &str, &str), body: &str, now: &str) {
+    let homs = 169577i64;
+    conn.execute(
+        "INSERT INTO articles (id, content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
+         VALUES (?1, ?2, ?3, ?1, ?4, NULL, NULL, '2024-12-06', 'en', ?5, ?6)",
+        params![id, format!("hash{id}"), format!("a{id}.md"), format!("Title {id}"), body, now],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO statements (id, article_id, position, paragraph, span_start, span_end, kind, text)
+         VALUES (?1, ?1, 0, 0, 0, ?2, 'sentence', ?3)",
+        params![id, body.len() as i64, body],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO claims (id, statement_id, article_id, claimant, claimant_side, outlet_id, polarity, modality,
+            event_type, actor, actor_side, event_date, date_precision, date_source, claimant_key, clause_start, clause_end)
+         VALUES (?1, ?1, ?1, ?2, ?3, ?1, ?4, 'reported', 'withdrawal', 'government forces', 'government', '2024-12-06',
+            'day', 'relative', ?2, 0, ?5)",
+        params![id, claimant, side, polarity, body.len() as i64],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO claim_places (claim_id, place_id, surface, match_kind, score, precision) VALUES (?1, ?2, 'Homs', 'exact', 1.0, 'city')",
+        params![id, homs],
+    )
+    .unwrap();
+    if columns(conn).iter().any(|(t, c)| t == "claim_places" && c.iter().any(|c| c == "event_type")) {
+        conn.execute(
+            "UPDATE claim_places SET event_type = 'withdrawal', event_date = '2024-12-06' WHERE claim_id = ?1",
+            [id],
+        )
+        .unwrap();
+    }
 }
 
 fn run_ok(t: &TestDir, args: &[&str]) -> common::Run {
@@ -283,4 +280,93 @@ fn processes_racing_to_create_the_database_all_succeed() {
         assert_eq!(version(&conn), claimtrack::db::schema_version());
         assert_eq!(one(&conn, "SELECT count(*) FROM sqlite_master WHERE name = 'reviews'"), 1);
     }
+}
+
+/// Reasons stored in words before migration 5 (a conflict claim's `reason`, an agreement's
+/// `{"claim": .., "reason": ".."}`) are kept by the migration, and `conflict ID`, `history`
+/// and `export csv` give them word for word; a claim the current version attaches to the
+/// same conflict gets its reason written from its pair, beside them.
+#[test]
+fn reasons_stored_in_words_before_migration_5_are_given_as_stored() {
+    let t = TestDir::new();
+    // schema.sql and migrations 1 to 4: user_version 5.
+    old_version_db(&t.db(), 5);
+    let words = [
+        "denial: #1 (Rebel commanders, opposition) asserts the withdrawal, #2 (A military source, government) denies it; same place: Homs (words of version 4)",
+        "denial: #2 denies what #1 asserts; same place: Homs (words of version 4)",
+        "denial: #3 (Opposition fighters, opposition) asserts the withdrawal, #2 denies it; same place: Homs (words of version 4)",
+    ];
+    let agreement = "agrees: both assert the withdrawal; same place: Homs (words of version 4)";
+    {
+        let conn = Connection::open(t.db()).unwrap();
+        conn.execute("INSERT INTO outlets (id, name) VALUES (3, 'AFP')", []).unwrap();
+        let fighters = "Opposition fighters said on Friday that government forces had withdrawn from Homs.";
+        old_article(&conn, 3, ("Opposition fighters", "opposition", "asserted"), fighters, "2024-12-06T20:00:00Z");
+        for (claim, reason) in [(1, words[0]), (2, words[1])] {
+            conn.execute("UPDATE conflict_claims SET reason = ?2 WHERE claim_id = ?1", params![claim, reason]).unwrap();
+        }
+        // Claim 3 attached later, and found to agree with claim 1.
+        conn.execute(
+            "INSERT INTO conflict_claims (conflict_id, claim_id, side, reason, added)
+             VALUES (1, 3, 'a', ?1, '2024-12-06T20:00:00Z')",
+            [words[2]],
+        )
+        .unwrap();
+        let agreements = serde_json::json!([{ "claim": 1, "reason": agreement }]).to_string();
+        conn.execute("INSERT INTO claim_corroborations (claim_id, agreements) VALUES (3, ?1)", [&agreements]).unwrap();
+    }
+
+    // The current version opens (and migrates) the database, and attaches a new denial.
+    t.write("d.md", "---\nlang: en\npublished: 2024-12-06\noutlet: AFP\n---\nThe army denied on Friday that it had withdrawn from Homs.\n");
+    run_ok(&t, &["ingest", "d.md"]);
+    let conn = Connection::open(t.db()).unwrap();
+    let new: i64 = one(&conn, "SELECT max(claim_id) FROM conflict_claims WHERE conflict_id = 1");
+    assert!(new > 3, "the new denial did not join conflict #1");
+    assert_eq!(
+        one(&conn, "SELECT count(*) FROM conflict_claims WHERE reason IS NULL"),
+        1,
+        "only the new claim has no words"
+    );
+
+    let k = run_ok(&t, &["conflict", "1", "--format", "json"]).json();
+    let reasons: Vec<&str> = k["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert_eq!(reasons[..3], words, "conflict 1: {reasons:#?}");
+    assert_eq!(reasons.len(), 4, "conflict 1: {reasons:#?}");
+    let written = reasons[3];
+    assert!(
+        written.starts_with("denial: ")
+            && written.contains(&format!("#{new} ("))
+            && written.contains("same place: Homs"),
+        "the new claim's reason: {written:?}"
+    );
+
+    let steps = run_ok(&t, &["history", "1", "--format", "json"]).json();
+    let why = |what: &str| -> String {
+        let step = steps.as_array().unwrap().iter().find(|s| s["what"] == what);
+        step.unwrap_or_else(|| panic!("no {what:?} in {steps:#}"))["why"].as_str().unwrap().to_string()
+    };
+    assert_eq!(why("claim #3 attached"), words[2]);
+    assert_eq!(why(&format!("claim #{new} attached")), written);
+
+    let out = t.path().join("csv");
+    run_ok(&t, &["export", "csv", out.to_str().unwrap()]);
+    let mut csv = csv::Reader::from_path(out.join("conflict_claims.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let in_csv: Vec<(String, String)> = csv
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[at("claim_id")].to_string(), r[at("reason")].to_string()))
+        .collect();
+    let expected: Vec<(String, String)> = [(1, words[0]), (2, words[1]), (3, words[2]), (new, written)]
+        .iter()
+        .map(|(claim, reason)| (claim.to_string(), reason.to_string()))
+        .collect();
+    assert_eq!(in_csv, expected, "conflict_claims.csv");
+    let mut csv = csv::Reader::from_path(out.join("corroborations.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let kept = csv.records().map(Result::unwrap).find(|r| &r[at("claim_id")] == "3" && &r[at("by_claim_id")] == "1");
+    let kept = kept.expect("the agreement of claim #3 with claim #1 in corroborations.csv");
+    assert_eq!((&kept[at("reason")], &kept[at("rule")]), (agreement, ""), "{kept:?}");
 }
