@@ -71,6 +71,46 @@ fn lead(word: &str) -> usize {
     (usize::from(b.first().copied().unwrap_or(0)) << 8) | usize::from(b.get(1).copied().unwrap_or(0))
 }
 
+/// A map from folded words that tells most words it does not hold by a bit per pair of
+/// leading bytes, without hashing them: month and weekday names are looked up for every
+/// word of every clause, and almost no word is one.
+#[derive(Debug, Clone)]
+pub struct WordMap<V> {
+    map: HashMap<String, V>,
+    leads: Vec<u64>,
+}
+
+impl<V> WordMap<V> {
+    #[inline]
+    pub fn get(&self, word: &str) -> Option<&V> {
+        let l = lead(word);
+        if self.leads[l / 64] & (1 << (l % 64)) == 0 {
+            return None;
+        }
+        self.get_hashed(word)
+    }
+
+    #[inline(never)]
+    fn get_hashed(&self, word: &str) -> Option<&V> {
+        self.map.get(word)
+    }
+
+    pub fn contains_key(&self, word: &str) -> bool {
+        self.get(word).is_some()
+    }
+}
+
+impl<V> FromIterator<(String, V)> for WordMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        let map: HashMap<String, V> = iter.into_iter().collect();
+        let mut leads = vec![0u64; LEADS / 64];
+        for k in map.keys() {
+            leads[lead(k) / 64] |= 1 << (lead(k) % 64);
+        }
+        WordMap { map, leads }
+    }
+}
+
 /// Error in a lexicon entry, reported with the entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternError {
