@@ -599,6 +599,12 @@ impl Gazetteer {
         let mut best: Option<(usize, f64)> = None;
         for len in n.saturating_sub(1)..=n + 1 {
             for &ni in self.fuzzy.get(&(first, len)).into_iter().flatten() {
+                // Most names of the right length share few letters with the word: those
+                // that cannot reach the threshold are not scored (a matrix per pair).
+                let floor = distance_floor(word, &self.name_text[ni]);
+                if floor.is_some_and(|d| 1.0 - (d as f64) / (n.max(len) as f64) < FUZZY_THRESHOLD) {
+                    continue;
+                }
                 let score = strsim::normalized_damerau_levenshtein(word, &self.name_text[ni]);
                 if score >= FUZZY_THRESHOLD && best.is_none_or(|(_, b)| score > b) {
                     best = Some((ni, score));
@@ -607,6 +613,24 @@ impl Gazetteer {
         }
         best
     }
+}
+
+/// A lower bound of the Damerau-Levenshtein distance of two ASCII words (None for others):
+/// an edit changes the multiset of their letters by at most two (a transposition by none),
+/// so the distance is at least half the letters they do not share.
+fn distance_floor(a: &str, b: &str) -> Option<usize> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let mut diff = [0i16; 128];
+    for &c in a.as_bytes() {
+        diff[usize::from(c)] += 1;
+    }
+    for &c in b.as_bytes() {
+        diff[usize::from(c)] -= 1;
+    }
+    let unshared: usize = diff.iter().map(|d| usize::from(d.unsigned_abs())).sum();
+    Some(unshared.div_ceil(2))
 }
 
 #[cfg(test)]
@@ -674,6 +698,26 @@ mod tests {
         let found = find(&g, "Fighting in Homs province and in Hama city.", En);
         assert_eq!(found[0].0, 11);
         assert_eq!((found[1].0, found[1].3), (101, None));
+    }
+
+    #[test]
+    fn distance_floor_never_exceeds_the_distance() {
+        let mut state = 7u64;
+        let mut word = || {
+            let mut w = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..3 + (state >> 60) as usize {
+                w.push(char::from(b'a' + ((state >> (k * 4 % 56)) % 6) as u8));
+            }
+            w
+        };
+        for _ in 0..5000 {
+            let (a, b) = (word(), word());
+            let floor = distance_floor(&a, &b).unwrap();
+            assert!(floor <= strsim::damerau_levenshtein(&a, &b), "{a} {b}");
+        }
+        assert_eq!(distance_floor("rasten", "rastan"), Some(1));
+        assert_eq!(distance_floor("idlib", "ḩamāh"), None);
     }
 
     #[test]
