@@ -405,20 +405,22 @@ impl Gazetteer {
             if covered_tokens[i] || i == 0 {
                 continue;
             }
+            // The cheap tests first: this runs for every word of every sentence.
             let word = &text[tokens[i].start..tokens[i].end];
+            if word.len() < FUZZY_MIN_CHARS {
+                continue; // fewer bytes, fewer chars
+            }
             let ostart = folded.original(tokens[i].start);
-            let oend = folded.original_end(tokens[i].end, sentence);
-            let orig = sentence.get(ostart..oend).unwrap_or("");
-            if !orig.chars().next().is_some_and(char::is_uppercase)
-                || word.chars().count() < FUZZY_MIN_CHARS
-                || lex.known_words.contains(word)
-                || is_blocked(ostart, oend)
-            {
+            if !sentence.get(ostart..).and_then(|o| o.chars().next()).is_some_and(char::is_uppercase) {
                 continue;
             }
             let prev = &text[tokens[i - 1].start..tokens[i - 1].end];
             let after_place = place_ends[i] || (place_ends[i - 1] && (prev == "et" || prev == "and"));
-            if !(lex.place_prepositions.contains(prev) || after_place) {
+            if !(after_place || lex.place_prepositions.contains(prev)) {
+                continue;
+            }
+            let oend = folded.original_end(tokens[i].end, sentence);
+            if word.chars().count() < FUZZY_MIN_CHARS || lex.known_words.contains(word) || is_blocked(ostart, oend) {
                 continue;
             }
             if let Some((ni, score)) = self.fuzzy_best(word) {
@@ -446,14 +448,14 @@ impl Gazetteer {
             cues_starting[c.start].push(*c.tag);
         }
         let mut last_cue_end: Vec<Option<usize>> = vec![None; n + 1];
-        let mut determiners_from = vec![0; n + 1];
         for t in 0..=n {
             last_cue_end[t] =
                 if cue_ending[t].is_some() { Some(t) } else { t.checked_sub(1).and_then(|p| last_cue_end[p]) };
-            // The first token of the run of determiners that ends just before token t.
-            let is_det = |i: usize| lex.determiners.contains(&text[tokens[i].start..tokens[i].end]);
-            determiners_from[t] = if t > 0 && is_det(t - 1) { determiners_from[t - 1] } else { t };
         }
+        // The first token of the run of determiners that ends just before token t (looked up
+        // for places only, not for every word).
+        let is_det = |i: usize| lex.determiners.contains(&text[tokens[i].start..tokens[i].end]);
+        let determiners_from = |t: usize| (0..t).rev().find(|&i| !is_det(i)).map_or(0, |i| i + 1);
         // list_start[ri]: where the list holding place ri starts (see below).
         let mut list_start: Vec<usize> = Vec::with_capacity(raws.len());
         let mut raw_covering: Vec<Option<usize>> = vec![None; n];
@@ -482,7 +484,7 @@ impl Gazetteer {
             if cues_starting[r.t1].contains(&PlaceCue::NotAPlaceAfter) {
                 continue;
             }
-            if (determiners_from[r.t0]..=r.t0).any(|e| refusal_ends[e]) {
+            if (determiners_from(r.t0)..=r.t0).any(|e| refusal_ends[e]) {
                 continue;
             }
             let admin1_cue =
