@@ -278,11 +278,19 @@ impl<T> PatternSet<T> {
         let mut hits = Vec::new();
         // (pattern, end) of the matches starting at the word being read.
         let mut here: Vec<(usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
         for i in 0..tokens.len() {
-            let word = &text[tokens[i].start..tokens[i].end];
-            if self.leads[lead(word) / 64] & (1 << (lead(word) % 64)) == 0 {
+            // The lead read from the bytes, before the word is sliced: most words stop here.
+            let t = &tokens[i];
+            let l = match t.end - t.start {
+                0 => 0,
+                1 => usize::from(bytes[t.start]) << 8,
+                _ => (usize::from(bytes[t.start]) << 8) | usize::from(bytes[t.start + 1]),
+            };
+            if self.leads[l / 64] & (1 << (l % 64)) == 0 {
                 continue;
             }
+            let word = &text[t.start..t.end];
             here.clear();
             if let Some(&n) = self.by_exact.get(word) {
                 self.walk(n, text, tokens, i + 1, &mut here);
