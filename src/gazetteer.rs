@@ -405,20 +405,22 @@ impl Gazetteer {
             if covered_tokens[i] || i == 0 {
                 continue;
             }
+            // The cheap tests first: this runs for every word of every sentence.
             let word = &text[tokens[i].start..tokens[i].end];
+            if word.len() < FUZZY_MIN_CHARS {
+                continue; // fewer bytes, fewer chars
+            }
             let ostart = folded.original(tokens[i].start);
-            let oend = folded.original_end(tokens[i].end, sentence);
-            let orig = sentence.get(ostart..oend).unwrap_or("");
-            if !orig.chars().next().is_some_and(char::is_uppercase)
-                || word.chars().count() < FUZZY_MIN_CHARS
-                || lex.known_words.contains(word)
-                || is_blocked(ostart, oend)
-            {
+            if !sentence.get(ostart..).and_then(|o| o.chars().next()).is_some_and(char::is_uppercase) {
                 continue;
             }
             let prev = &text[tokens[i - 1].start..tokens[i - 1].end];
             let after_place = place_ends[i] || (place_ends[i - 1] && (prev == "et" || prev == "and"));
-            if !(lex.place_prepositions.contains(prev) || after_place) {
+            if !(after_place || lex.place_prepositions.contains(prev)) {
+                continue;
+            }
+            let oend = folded.original_end(tokens[i].end, sentence);
+            if word.chars().count() < FUZZY_MIN_CHARS || lex.known_words.contains(word) || is_blocked(ostart, oend) {
                 continue;
             }
             if let Some((ni, score)) = self.fuzzy_best(word) {
@@ -446,14 +448,14 @@ impl Gazetteer {
             cues_starting[c.start].push(*c.tag);
         }
         let mut last_cue_end: Vec<Option<usize>> = vec![None; n + 1];
-        let mut determiners_from = vec![0; n + 1];
         for t in 0..=n {
             last_cue_end[t] =
                 if cue_ending[t].is_some() { Some(t) } else { t.checked_sub(1).and_then(|p| last_cue_end[p]) };
-            // The first token of the run of determiners that ends just before token t.
-            let is_det = |i: usize| lex.determiners.contains(&text[tokens[i].start..tokens[i].end]);
-            determiners_from[t] = if t > 0 && is_det(t - 1) { determiners_from[t - 1] } else { t };
         }
+        // The first token of the run of determiners that ends just before token t (looked up
+        // for places only, not for every word).
+        let is_det = |i: usize| lex.determiners.contains(&text[tokens[i].start..tokens[i].end]);
+        let determiners_from = |t: usize| (0..t).rev().find(|&i| !is_det(i)).map_or(0, |i| i + 1);
         // list_start[ri]: where the list holding place ri starts (see below).
         let mut list_start: Vec<usize> = Vec::with_capacity(raws.len());
         let mut raw_covering: Vec<Option<usize>> = vec![None; n];
@@ -482,7 +484,7 @@ impl Gazetteer {
             if cues_starting[r.t1].contains(&PlaceCue::NotAPlaceAfter) {
                 continue;
             }
-            if (determiners_from[r.t0]..=r.t0).any(|e| refusal_ends[e]) {
+            if (determiners_from(r.t0)..=r.t0).any(|e| refusal_ends[e]) {
                 continue;
             }
             let admin1_cue =
@@ -599,6 +601,12 @@ impl Gazetteer {
         let mut best: Option<(usize, f64)> = None;
         for len in n.saturating_sub(1)..=n + 1 {
             for &ni in self.fuzzy.get(&(first, len)).into_iter().flatten() {
+                // Most names of the right length share few letters with the word: those
+                // that cannot reach the threshold are not scored (a matrix per pair).
+                let floor = distance_floor(word, &self.name_text[ni]);
+                if floor.is_some_and(|d| 1.0 - (d as f64) / (n.max(len) as f64) < FUZZY_THRESHOLD) {
+                    continue;
+                }
                 let score = strsim::normalized_damerau_levenshtein(word, &self.name_text[ni]);
                 if score >= FUZZY_THRESHOLD && best.is_none_or(|(_, b)| score > b) {
                     best = Some((ni, score));
@@ -607,6 +615,24 @@ impl Gazetteer {
         }
         best
     }
+}
+
+/// A lower bound of the Damerau-Levenshtein distance of two ASCII words (None for others):
+/// an edit changes the multiset of their letters by at most two (a transposition by none),
+/// so the distance is at least half the letters they do not share.
+fn distance_floor(a: &str, b: &str) -> Option<usize> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let mut diff = [0i16; 128];
+    for &c in a.as_bytes() {
+        diff[usize::from(c)] += 1;
+    }
+    for &c in b.as_bytes() {
+        diff[usize::from(c)] -= 1;
+    }
+    let unshared: usize = diff.iter().map(|d| usize::from(d.unsigned_abs())).sum();
+    Some(unshared.div_ceil(2))
 }
 
 #[cfg(test)]
@@ -674,6 +700,26 @@ mod tests {
         let found = find(&g, "Fighting in Homs province and in Hama city.", En);
         assert_eq!(found[0].0, 11);
         assert_eq!((found[1].0, found[1].3), (101, None));
+    }
+
+    #[test]
+    fn distance_floor_never_exceeds_the_distance() {
+        let mut state = 7u64;
+        let mut word = || {
+            let mut w = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..3 + (state >> 60) as usize {
+                w.push(char::from(b'a' + ((state >> (k * 4 % 56)) % 6) as u8));
+            }
+            w
+        };
+        for _ in 0..5000 {
+            let (a, b) = (word(), word());
+            let floor = distance_floor(&a, &b).unwrap();
+            assert!(floor <= strsim::damerau_levenshtein(&a, &b), "{a} {b}");
+        }
+        assert_eq!(distance_floor("rasten", "rastan"), Some(1));
+        assert_eq!(distance_floor("idlib", "ḩamāh"), None);
     }
 
     #[test]
