@@ -103,18 +103,11 @@ impl Ctx {
 
     /// Opens the database and builds the pipeline with its gazetteer (user additions included).
     pub fn open_with_pipeline(&self) -> Result<(Connection, Pipeline), Fatal> {
-        // The sentence rules need nothing else and take the longest to build (about half of
-        // the start-up): they are built beside the lexicon, the database and the gazetteer.
-        std::thread::scope(|scope| {
-            let splitter = scope.spawn(crate::split::Splitter::new);
-            let lexicon = self.lexicon()?;
-            let conn = crate::db::open(&self.db, &lexicon)?;
-            let places = crate::db::load_places(&conn).map_err(|e| Fatal(format!("{}: {e}", self.db.display())))?;
-            let gazetteer = Gazetteer::new(places);
-            let splitter =
-                splitter.join().map_err(|_| Fatal("data/segment.srx: building the sentence rules failed".into()))??;
-            Ok((conn, Pipeline::from_parts(lexicon, gazetteer, splitter)))
-        })
+        let lexicon = self.lexicon()?;
+        let conn = crate::db::open(&self.db, &lexicon)?;
+        let places = crate::db::load_places(&conn).map_err(|e| Fatal(format!("{}: {e}", self.db.display())))?;
+        let pipeline = Pipeline::new(lexicon, Gazetteer::new(places))?;
+        Ok((conn, pipeline))
     }
 }
 

@@ -163,13 +163,7 @@ impl std::fmt::Debug for Splitter {
 impl Splitter {
     pub fn new() -> Result<Splitter, String> {
         let rules: srx::SRX = SEGMENT_SRX.parse().map_err(|e| format!("data/segment.srx: {e}"))?;
-        // Compiling each language's rules is most of a process's start-up: one beside the other.
-        std::thread::scope(|scope| {
-            let en = scope.spawn(|| Rules::new(&rules, "en"));
-            let fr = Rules::new(&rules, "fr")?;
-            let en = en.join().map_err(|_| "data/segment.srx: compiling the English rules failed".to_string())??;
-            Ok(Splitter { fr, en })
-        })
+        Ok(Splitter { fr: Rules::new(&rules, "fr")?, en: Rules::new(&rules, "en")? })
     }
 
     fn rules(&self, lang: Lang) -> &Rules {

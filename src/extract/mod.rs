@@ -141,11 +141,6 @@ impl Pipeline {
         Ok(Pipeline { lexicon, gazetteer, splitter: Splitter::new()? })
     }
 
-    /// A pipeline from parts built apart (the sentence rules, say, on another thread).
-    pub fn from_parts(lexicon: Lexicon, gazetteer: Gazetteer, splitter: Splitter) -> Pipeline {
-        Pipeline { lexicon, gazetteer, splitter }
-    }
-
     /// Splits an article and extracts its claims. The article's language must be set.
     pub fn extract(&self, article: &Article) -> Extraction {
         let lang = article.lang.unwrap_or(crate::article::Lang::En);
