@@ -53,7 +53,8 @@ pub fn open_beside(path: &Path) -> rusqlite::Result<Connection> {
 /// (PASSIVE). True when it copied all of it: the next transaction then writes the WAL from
 /// its beginning instead of making it longer.
 pub fn checkpoint(conn: &Connection) -> rusqlite::Result<bool> {
-    // (busy, frames in the WAL, frames copied); busy is 1 only for a checkpoint that waits.
+    // (busy, frames in the WAL, frames copied); busy is 1 when another connection is
+    // checkpointing (then -1, -1), or for a checkpoint that waits.
     let (busy, log, copied): (i64, i64, i64) =
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(busy == 0 && log == copied)

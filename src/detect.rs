@@ -768,8 +768,8 @@ impl<'c> Reasons<'c> {
     /// Reads the facts of these claims in one pass (ahead of many reasons about them, as
     /// for a whole conflict); the cache starts afresh past `FACTS_CACHE_CLAIMS`.
     pub fn load(&mut self, ids: &[i64]) -> rusqlite::Result<()> {
-        let missing: Vec<i64> = ids.iter().copied().filter(|id| !self.facts.contains_key(id)).collect();
-        if self.facts.len() + missing.len() > FACTS_CACHE_CLAIMS {
+        let (start_afresh, missing) = facts_to_read(&self.facts, ids, FACTS_CACHE_CLAIMS);
+        if start_afresh {
             self.facts.clear();
             self.known.clear();
         }
@@ -820,6 +820,20 @@ impl<'c> Reasons<'c> {
             Some((fa, fb)) => explain(rule, fa, fb, DEFAULT_WINDOW_HOURS),
             None => format!("agrees: claims #{claim} and #{by} (their facts are no longer stored)"),
         })
+    }
+}
+
+/// Which of `ids` to read into a cache of facts that holds at most `limit` claims, and
+/// whether to empty it first: when the missing ones do not fit, the cache starts afresh and
+/// every id is read again (the ones cached too, or they would be lost just when needed).
+fn facts_to_read(cached: &HashMap<i64, ClaimFacts>, ids: &[i64], limit: usize) -> (bool, Vec<i64>) {
+    let mut seen = HashSet::default();
+    let unique: Vec<i64> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
+    let missing: Vec<i64> = unique.iter().copied().filter(|id| !cached.contains_key(id)).collect();
+    if cached.len() + missing.len() > limit {
+        (true, unique)
+    } else {
+        (false, missing)
     }
 }
 
@@ -1319,6 +1333,17 @@ mod tests {
         b.quantity = Some((22.5, 27.5, "people".into(), "killed".into()));
         assert_eq!(judge(&a, &b, &cfg).unwrap().kind, None);
         assert!(ranges_overlap((40.0, 40.0), (42.0, 42.0)), "tolerance joins 40 and 42");
+    }
+
+    #[test]
+    fn a_full_cache_of_facts_reads_again_the_cached_ids_it_drops() {
+        let mut cached: HashMap<i64, ClaimFacts> = HashMap::default();
+        for id in [1, 2] {
+            cached.insert(id, facts(id, "SANA", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]));
+        }
+        assert_eq!(facts_to_read(&cached, &[2, 3, 3], 3), (false, vec![3]));
+        // 1 and 2 cached, 3 and 4 missing, room for 3: afresh, and 2 is read again.
+        assert_eq!(facts_to_read(&cached, &[2, 3, 4, 2], 3), (true, vec![2, 3, 4]));
     }
 
     #[test]
