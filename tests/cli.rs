@@ -894,22 +894,19 @@ fn reasons_stored_as_pairs_are_written_out_when_read() {
         let reasons = strings(&k, "reasons");
         assert!(reasons.iter().any(|r| names_pair(r, *a, *b)), "no reason names #{a} and #{b}: {reasons:?}");
     }
-    let out = t.path().join("csv");
-    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
-    let mut csv = csv::Reader::from_path(out.join("conflict_claims.csv")).unwrap();
-    let header = csv.headers().unwrap().clone();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let out = export_csv(&t);
+    let members = CsvTable::read(&out.join("conflict_claims.csv"));
+    let at = |name: &str| members.col(name);
     let mut seen = 0;
-    for rec in csv.records().map(Result::unwrap) {
+    for rec in &members.rows {
         let (a, b): (i64, i64) = (rec[at("pair_a")].parse().unwrap(), rec[at("pair_b")].parse().unwrap());
         assert!(names_pair(&rec[at("reason")], a, b), "conflict_claims.csv: {rec:?}");
         seen += 1;
     }
     assert_eq!(seen, rows.len());
-    let mut csv = csv::Reader::from_path(out.join("corroborations.csv")).unwrap();
-    let header = csv.headers().unwrap().clone();
-    let reason = header.iter().position(|h| h == "reason").unwrap();
-    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    let corroborations = CsvTable::read(&out.join("corroborations.csv"));
+    let reason = corroborations.col("reason");
+    let records = corroborations.rows;
     assert!(!records.is_empty(), "the seeds hold agreeing claims");
     for rec in records {
         assert!(rec[reason].starts_with("agrees"), "corroborations.csv: {rec:?}");
@@ -1104,11 +1101,30 @@ fn history_gives_the_reasons_conflict_gives() {
     assert!(attached_in_all >= 20, "only {attached_in_all} claims attached in later runs");
 }
 
-/// A CSV file of an export, as a header and records.
-fn read_csv(path: &std::path::Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
-    let mut csv = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = csv.headers().unwrap().clone();
-    (header, csv.records().map(Result::unwrap).collect())
+/// One table of an `export csv`: its header and rows.
+struct CsvTable {
+    header: csv::StringRecord,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl CsvTable {
+    fn read(path: &std::path::Path) -> CsvTable {
+        let mut csv = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let header = csv.headers().unwrap().clone();
+        CsvTable { header, rows: csv.records().map(Result::unwrap).collect() }
+    }
+
+    /// The index of column `name`.
+    fn col(&self, name: &str) -> usize {
+        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {:?}", self.header))
+    }
+}
+
+/// Runs `export csv` into the test's folder and returns that folder.
+fn export_csv(t: &TestDir) -> std::path::PathBuf {
+    let out = t.path().join("csv");
+    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
+    out
 }
 
 /// `export csv` gives each conflict claim the reason `conflict ID` gives it: per conflict,
@@ -1118,10 +1134,8 @@ fn read_csv(path: &std::path::Path) -> (csv::StringRecord, Vec<csv::StringRecord
 #[test]
 fn export_csv_gives_the_reasons_conflict_gives() {
     let t = every_fixture_by_letter();
-    let out = t.path().join("csv");
-    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
-    let (header, records) = read_csv(&out.join("conflict_claims.csv"));
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let table = CsvTable::read(&export_csv(&t).join("conflict_claims.csv"));
+    let (at, records) = (|name: &str| table.col(name), &table.rows);
     let conflicts = all_conflicts(&t);
     for k in &conflicts {
         let id = k["id"].to_string();
@@ -1158,21 +1172,20 @@ fn export_csv_gives_the_reasons_conflict_gives() {
 #[test]
 fn export_csv_writes_every_agreement_in_the_words_of_its_rule() {
     let t = every_fixture_by_letter();
-    let out = t.path().join("csv");
-    t.run(&["export", "csv", out.to_str().unwrap()]).expect_code(0);
-    let (header, claims) = read_csv(&out.join("claims.csv"));
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let out = export_csv(&t);
+    let claims = CsvTable::read(&out.join("claims.csv"));
     let facts: std::collections::HashMap<String, (String, String, String)> = claims
+        .rows
         .iter()
         .map(|c| {
-            let fact = |name: &str| c[col(name)].to_string();
+            let fact = |name: &str| c[claims.col(name)].to_string();
             (fact("id"), (fact("event_type"), fact("actor_side"), fact("quantity_measure")))
         })
         .collect();
-    let (header, records) = read_csv(&out.join("corroborations.csv"));
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    let corroborations = CsvTable::read(&out.join("corroborations.csv"));
+    let at = |name: &str| corroborations.col(name);
     let mut rules = BTreeSet::new();
-    for r in &records {
+    for r in &corroborations.rows {
         let (rule, reason) = (&r[at("rule")], &r[at("reason")]);
         let (event, side, measure) = &facts[&r[at("claim_id")]];
         let words = match rule {
