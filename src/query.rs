@@ -287,15 +287,16 @@ pub fn conflict(conn: &Connection, id: i64) -> rusqlite::Result<Option<ConflictV
 /// The conflicts with these ids that exist, in the order given. One `Reasons` for the whole
 /// list: claims in several conflicts are read once.
 pub fn conflicts_by_id(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ConflictView>> {
-    let mut reasons = Reasons::new(conn);
+    let mut words = Reasons::new(conn);
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
-        out.extend(conflict_with(conn, id, &mut reasons)?);
+        out.extend(conflict_with(conn, id, &mut words)?);
     }
     Ok(out)
 }
 
-fn conflict_with(conn: &Connection, id: i64, reasons: &mut Reasons) -> rusqlite::Result<Option<ConflictView>> {
+/// `conflict`, putting reasons stored as pairs into words with `words` (shared by a listing).
+fn conflict_with(conn: &Connection, id: i64, words: &mut Reasons) -> rusqlite::Result<Option<ConflictView>> {
     let head = conn
         .query_row(
             "SELECT id, kind, status, event_type, explanation, new_material, created FROM conflicts WHERE id = ?1",
@@ -329,10 +330,10 @@ fn conflict_with(conn: &Connection, id: i64, reasons: &mut Reasons) -> rusqlite:
         .collect::<Result<_, _>>()?;
     // Reasons stored as pairs are put into words here, from the claims' facts, read at once.
     let pairs: Vec<i64> = meta.iter().filter_map(|m| m.4).flat_map(|(a, b, _)| [a, b]).collect();
-    reasons.load(&pairs)?;
+    words.load(&pairs)?;
     let meta: Vec<(i64, String, String, String)> = meta
         .into_iter()
-        .map(|(cid, side, reason, key, pair)| Ok((cid, side, reasons.of_member(&kind, cid, reason, pair)?, key)))
+        .map(|(cid, side, reason, key, pair)| Ok((cid, side, words.of_member(&kind, cid, reason, pair)?, key)))
         .collect::<rusqlite::Result<_>>()?;
     // Conflicts can hold thousands of claims: every lookup below is by hash, never a scan.
     let mut reasons: Vec<String> = Vec::new();

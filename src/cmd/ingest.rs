@@ -67,8 +67,8 @@ struct Writer<'a> {
 
 /// With a checkpointer thread, once this many batches went into the WAL without it starting
 /// over, the writer checkpoints after each commit itself until one copies all of it (see
-/// `Writer::commit`). 10,000 bench articles: the WAL file peaked at 128 MB (at `9542db7`); without these
-/// checkpoints it grew with the corpus (280 MB at the end).
+/// `Writer::commit`). 10,000 bench articles: the WAL file peaked at 128 MB (at `9542db7`);
+/// without these checkpoints it grew with the corpus (280 MB at the end).
 const WAL_RESET_BATCHES: usize = 4;
 
 impl<'a> Writer<'a> {
@@ -201,9 +201,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 ///   articles, statements, claims, conflicts and outlets it inserted or read inside the same
 ///   write transaction, which no other process can change under it; actors and places it
 ///   read when it started, and no command ever deletes an actor or a place (the gazetteer
-///   and the lexicon are upserted). Checking each reference
-///   costs a lookup in the parent table per column per row: 13% of the writer's CPU time
-///   on 10,000 bench articles (perf, alternating runs).
+///   and the lexicon are upserted). Checking each reference costs a lookup in the parent
+///   table per column per row: 13% of the writer's CPU time on 10,000 bench articles (perf,
+///   alternating runs).
 ///
 /// `tests/cli.rs` ingests every fixture and has `PRAGMA integrity_check` and
 /// `foreign_key_check` pass, which check both. Other connections (the sqlite3 shell, other
