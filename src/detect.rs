@@ -5,6 +5,7 @@
 //! place or an ancestor with its own (via `place_ancestors`) and whose date falls in the
 //! window. Running detection twice records nothing new.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 // Claim and place ids are keys by the million on the writer's path: FxHash, not SipHash
@@ -383,7 +384,13 @@ fn who(c: &ClaimFacts) -> String {
 pub fn judge(a: &ClaimFacts, b: &ClaimFacts, cfg: &DetectConfig) -> Option<Finding> {
     let v = verdict(a, b, cfg, true)?;
     let (side_a, side_b) = sides(v.rule, a, b);
-    Some(Finding { kind: v.kind(), reason: explain(v.rule, a, b, cfg.window_hours), event: v.event, side_a, side_b })
+    Some(Finding {
+        kind: v.kind(),
+        reason: explain(v.rule, a, b, cfg.window_hours),
+        event: v.event,
+        side_a: side_a.into_owned(),
+        side_b: side_b.into_owned(),
+    })
 }
 
 /// Which rule of claims-spec §5 a pair meets.
@@ -596,9 +603,18 @@ fn explain(rule: Rule, a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Str
 /// (SELECT value FROM json_each(?))` builds a temporary index on every call: a fifth of
 /// the writer's instructions went into opening and zeroing them.)
 fn json_ids(ids: &[i64]) -> String {
-    let mut seen = HashSet::default();
-    let unique: Vec<String> = ids.iter().filter(|id| seen.insert(**id)).map(|id| id.to_string()).collect();
-    format!("[{}]", unique.join(","))
+    use std::fmt::Write;
+    let mut seen = HashSet::with_capacity_and_hasher(ids.len(), Default::default());
+    let mut json = String::with_capacity(2 + ids.len() * 8);
+    json.push('[');
+    for &id in ids.iter().filter(|&&id| seen.insert(id)) {
+        if json.len() > 1 {
+            json.push(',');
+        }
+        let _ = write!(json, "{id}");
+    }
+    json.push(']');
+    json
 }
 
 /// Appends one agreement to the JSON array of `claim_corroborations.agreements` (opened
@@ -727,10 +743,10 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)? == "near",
-            r.get::<_, String>(3)? == "broad",
-            r.get::<_, String>(4)?,
-            (r.get::<_, String>(5)? == "fuzzy").then_some(r.get::<_, f64>(6)?),
+            r.get_ref(2)?.as_str()? == "near",
+            r.get_ref(3)?.as_str()? == "broad",
+            Box::<str>::from(r.get_ref(4)?.as_str()?),
+            (r.get_ref(5)?.as_str()? == "fuzzy").then_some(r.get::<_, f64>(6)?),
         ))
     })?;
     for row in rows {
@@ -743,7 +759,7 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
             near,
             broad,
             ancestors: info.ancestors.clone(),
-            surface: surface.into(),
+            surface,
             fuzzy,
         });
     }
@@ -954,6 +970,9 @@ pub struct Detector {
     /// "attached" afterwards, while a review committed by another process between batches
     /// still comes before the claims attached after it.
     now: String,
+    /// Buffers of `compare`: the candidates of a claim, and those of them not cached.
+    cands: Vec<i64>,
+    missing: Vec<i64>,
 }
 
 impl Detector {
@@ -966,6 +985,8 @@ impl Detector {
             slots: Default::default(),
             touched: BTreeSet::new(),
             now: crate::db::now(),
+            cands: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -1035,8 +1056,11 @@ impl Detector {
         for c in &new {
             self.slots.note(conn, c, just_stored)?;
         }
+        // Kept between claims, and between calls, for their capacity.
+        let mut cands = std::mem::take(&mut self.cands);
+        let mut missing = std::mem::take(&mut self.missing);
         for c in new {
-            let cands = self.slots.candidates(conn, &c, &cfg)?;
+            self.slots.candidates(conn, &c, &cfg, &mut cands)?;
             // A full cache starts afresh before what this claim needs is loaded (never after:
             // the candidates it held would be skipped).
             if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
@@ -1046,7 +1070,8 @@ impl Detector {
                 // claims still held keep theirs.
                 self.known.words.clear();
             }
-            let missing: Vec<i64> = cands.iter().copied().filter(|id| !self.cache.contains_key(id)).collect();
+            missing.clear();
+            missing.extend(cands.iter().copied().filter(|id| !self.cache.contains_key(id)));
             for f in load_facts(conn, &missing, &mut self.known)? {
                 self.cache.insert(f.id, f);
             }
@@ -1054,8 +1079,8 @@ impl Detector {
             let mut corroborating: Vec<&str> = Vec::new();
             let mut agreements = String::new();
             let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
-            for id in cands {
-                let Some(other) = self.cache.get(&id) else { continue };
+            for id in &cands {
+                let Some(other) = self.cache.get(id) else { continue };
                 let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
                     && !corroborating.contains(&other.claimant_key.as_str());
                 let Some(v) = verdict(&c, other, &cfg, agreement_wanted) else { continue };
@@ -1086,6 +1111,8 @@ impl Detector {
             }
             self.cache.insert(c.id, c);
         }
+        self.cands = cands;
+        self.missing = missing;
         Ok(out)
     }
 }
@@ -1189,7 +1216,7 @@ fn record(
         let conflict = joined.conflict;
         // Most pairs found are between claims already in the conflict: sides are put
         // into words only for a claim that joins.
-        let mut both_sides: Option<(String, String)> = None;
+        let mut both_sides: Option<(Cow<str>, Cow<str>)> = None;
         for (claim, is_new) in [(other.id, false), (c.id, true)] {
             let list = members.entry(claim).or_default();
             if list.iter().any(|m| m.conflict == conflict) {
@@ -1197,7 +1224,7 @@ fn record(
             }
             list.push(joined);
             let (side_c, side_o) = both_sides.get_or_insert_with(|| sides(v.rule, c, other));
-            let side = if is_new { side_c.as_str() } else { side_o.as_str() };
+            let side: &str = if is_new { side_c } else { side_o };
             // The pair that attached the claim, not its reason in words: `Reasons` writes
             // them from the pair when they are read.
             conn.prepare_cached(
@@ -1216,9 +1243,9 @@ fn record(
 
 /// Which side of the disagreement claim `a` and claim `b` are on, as stored in
 /// `conflict_claims.side`: put into words only for the pairs stored.
-fn sides(rule: Rule, a: &ClaimFacts, b: &ClaimFacts) -> (String, String) {
+fn sides<'a>(rule: Rule, a: &'a ClaimFacts, b: &'a ClaimFacts) -> (Cow<'a, str>, Cow<'a, str>) {
     let (side_a, side_b) = match rule {
-        Rule::Date => return (day(a), day(b)),
+        Rule::Date => return (day(a).into(), day(b).into()),
         Rule::Denial if a.polarity == "asserted" => ("asserted", "denied"),
         Rule::Denial => ("denied", "asserted"),
         Rule::Control => (a.actor_side.as_str(), b.actor_side.as_str()),
@@ -1228,7 +1255,7 @@ fn sides(rule: Rule, a: &ClaimFacts, b: &ClaimFacts) -> (String, String) {
         },
         Rule::AgreesOnCount | Rule::AgreesOnEvent | Rule::AgreesOnControl => ("a", "b"),
     };
-    (side_a.to_string(), side_b.to_string())
+    (side_a.into(), side_b.into())
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub(super) struct Slots {
     watermark: Option<i64>,
     /// Whether a day is fresh for an event: no claim before the watermark is about it.
     fresh: HashMap<(EventType, NaiveDate), bool>,
+    /// The candidates already found for the claim at hand, kept between claims for its
+    /// capacity.
+    seen: HashSet<i64>,
 }
 
 impl Slots {
@@ -185,14 +188,32 @@ impl Slots {
     /// ancestor or a place inside one, on a day within the window, nearest days first (the
     /// same day, then one day off, ...), then undated claims, then, for events that happen
     /// once, other days at the same place (date conflicts). At most `MAX_CANDIDATES`.
+    /// They are written into `out` (cleared first), a buffer the caller keeps for the next
+    /// claim: candidates are looked for by the million, and so are their buffers.
     pub(super) fn candidates(
         &mut self,
         conn: &Connection,
         c: &ClaimFacts,
         cfg: &DetectConfig,
-    ) -> rusqlite::Result<Vec<i64>> {
+        out: &mut Vec<i64>,
+    ) -> rusqlite::Result<()> {
+        let mut found = Found { me: c.id, ids: out, seen: std::mem::take(&mut self.seen) };
+        found.ids.clear();
+        found.seen.clear();
+        let filled = self.fill(conn, c, cfg, &mut found);
+        self.seen = found.seen;
+        filled
+    }
+
+    fn fill(
+        &mut self,
+        conn: &Connection,
+        c: &ClaimFacts,
+        cfg: &DetectConfig,
+        found: &mut Found,
+    ) -> rusqlite::Result<()> {
         if !c.event.is_checkable() || c.places.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let people_count = c.quantity.as_ref().is_some_and(|q| is_people_measure(&q.3));
         let events: &[EventType] = if is_control(c.event) {
@@ -219,10 +240,9 @@ impl Slots {
         }
         around.retain(|a| !own.contains(a));
         let Some(day) = c.date else {
-            return undated_candidates(conn, c, events, &own, &around);
+            return undated_candidates(conn, events, &own, &around, found);
         };
 
-        let mut found = Found::new(c.id);
         let window_days = (cfg.window_hours / 24).max(0);
         let mut days = vec![Some(day)];
         for off in 1..=window_days {
@@ -239,7 +259,7 @@ impl Slots {
                     found.extend(self.ids(conn, Slot { place, event, day: d, inside: false })?);
                 }
                 if found.full() {
-                    return Ok(found.ids);
+                    return Ok(());
                 }
             }
         }
@@ -256,26 +276,18 @@ impl Slots {
                 }
             }
         }
-        Ok(found.ids)
+        Ok(())
     }
 }
 
 /// Candidate ids in the order found, without repeats, without the claim itself.
-struct Found {
+struct Found<'a> {
     me: i64,
-    ids: Vec<i64>,
+    ids: &'a mut Vec<i64>,
     seen: HashSet<i64>,
 }
 
-impl Found {
-    fn new(me: i64) -> Found {
-        Found {
-            me,
-            ids: Vec::with_capacity(MAX_CANDIDATES),
-            seen: HashSet::with_capacity_and_hasher(MAX_CANDIDATES, Default::default()),
-        }
-    }
-
+impl Found<'_> {
     fn extend(&mut self, ids: &[i64]) {
         for &id in ids {
             if self.full() {
@@ -325,12 +337,11 @@ fn read_at(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
 /// first found), so each lookup stops after `MAX_CANDIDATES` rows however many there are.
 fn undated_candidates(
     conn: &Connection,
-    c: &ClaimFacts,
     events: &[EventType],
     own: &[i64],
     around: &[i64],
-) -> rusqlite::Result<Vec<i64>> {
-    let mut found = Found::new(c.id);
+    found: &mut Found,
+) -> rusqlite::Result<()> {
     let inside = format!(
         "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
           WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 LIMIT {MAX_CANDIDATES}"
@@ -349,5 +360,5 @@ fn undated_candidates(
             }
         }
     }
-    Ok(found.ids)
+    Ok(())
 }
