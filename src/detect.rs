@@ -1055,12 +1055,21 @@ impl Detector {
         let mut out = DetectOutcome::default();
         for c in &new {
             self.slots.note(conn, c, just_stored)?;
+            if just_stored {
+                // Just stored: in no conflict yet but those this pass puts it in.
+                self.members.entry(c.id).or_default();
+            }
         }
         // Kept between claims, and between calls, for their capacity.
         let mut cands = std::mem::take(&mut self.cands);
         let mut missing = std::mem::take(&mut self.missing);
-        for c in new {
-            self.slots.candidates(conn, &c, &cfg, &mut cands)?;
+        // The claims of `new` are candidates of each other, and their facts are at hand:
+        // read from the database, the claims of an article not yet compared were a read
+        // per claim.
+        let siblings: HashMap<i64, &ClaimFacts> = new.iter().map(|f| (f.id, f)).collect();
+        let sibling = |id: &i64| siblings.get(id).copied();
+        for c in &new {
+            self.slots.candidates(conn, c, &cfg, &mut cands)?;
             // A full cache starts afresh before what this claim needs is loaded (never after:
             // the candidates it held would be skipped).
             if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
@@ -1071,7 +1080,7 @@ impl Detector {
                 self.known.words.clear();
             }
             missing.clear();
-            missing.extend(cands.iter().copied().filter(|id| !self.cache.contains_key(id)));
+            missing.extend(cands.iter().copied().filter(|id| !self.cache.contains_key(id) && sibling(id).is_none()));
             for f in load_facts(conn, &missing, &mut self.known)? {
                 self.cache.insert(f.id, f);
             }
@@ -1080,10 +1089,10 @@ impl Detector {
             let mut agreements = String::new();
             let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
             for id in &cands {
-                let Some(other) = self.cache.get(id) else { continue };
+                let Some(other) = self.cache.get(id).or_else(|| sibling(id)) else { continue };
                 let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
                     && !corroborating.contains(&other.claimant_key.as_str());
-                let Some(v) = verdict(&c, other, &cfg, agreement_wanted) else { continue };
+                let Some(v) = verdict(c, other, &cfg, agreement_wanted) else { continue };
                 // A verdict is a conflict or an agreement.
                 let Some(agreement) = v.rule.agreement_name() else {
                     conflicting.push((other, v));
@@ -1106,9 +1115,11 @@ impl Detector {
                 }
             }
             if !conflicting.is_empty() {
-                let touched = record(conn, &mut self.members, &c, &conflicting, &cfg, &self.now, &mut out)?;
+                let touched = record(conn, &mut self.members, c, &conflicting, &cfg, &self.now, &mut out)?;
                 self.touched.extend(touched);
             }
+        }
+        for c in new {
             self.cache.insert(c.id, c);
         }
         self.cands = cands;
