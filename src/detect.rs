@@ -35,7 +35,8 @@ pub const MAX_CANDIDATES: usize = 300;
 /// first agreeing claim of at most this many other claimants.
 pub const MAX_CORROBORATING_CLAIMANTS: usize = 20;
 /// Facts of at most this many claims are kept between articles (a few tens of MB, their
-/// words and places shared); past it the cache starts afresh, so memory stays flat however large the corpus.
+/// words and places shared); past it the cache starts afresh, so memory stays flat however
+/// large the corpus. The conflicts the cached claims belong to are bounded by the same number.
 const FACTS_CACHE_CLAIMS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
@@ -605,6 +606,7 @@ fn explain(rule: Rule, a: &ClaimFacts, b: &ClaimFacts, window_hours: i64) -> Str
 fn json_ids(ids: &[i64]) -> String {
     use std::fmt::Write;
     let mut seen = HashSet::with_capacity_and_hasher(ids.len(), Default::default());
+    // Ids of up to 7 digits and a comma each, without growing.
     let mut json = String::with_capacity(2 + ids.len() * 8);
     json.push('[');
     for &id in ids.iter().filter(|&&id| seen.insert(id)) {
@@ -970,7 +972,8 @@ pub struct Detector {
     /// "attached" afterwards, while a review committed by another process between batches
     /// still comes before the claims attached after it.
     now: String,
-    /// Buffers of `compare`: the candidates of a claim, and those of them not cached.
+    /// Scratch for `compare`: the candidates of a claim, and those of them not cached, kept
+    /// between claims for their capacity.
     cands: Vec<i64>,
     missing: Vec<i64>,
 }
@@ -1056,39 +1059,38 @@ impl Detector {
         for c in &new {
             self.slots.note(conn, c, just_stored)?;
             if just_stored {
-                // Just stored: in no conflict yet but those this pass puts it in.
+                // Just stored: in no conflict yet but those this pass puts it in. (True only
+                // because `forget` runs after every rollback: a rolled-back claim's id is
+                // given to the next claim stored, and its memberships must not be kept.)
                 self.members.entry(c.id).or_default();
             }
         }
-        // Kept between claims, and between calls, for their capacity.
-        let mut cands = std::mem::take(&mut self.cands);
-        let mut missing = std::mem::take(&mut self.missing);
-        // The claims of `new` are candidates of each other, and their facts are at hand:
-        // read from the database, the claims of an article not yet compared were a read
-        // per claim.
+        // Candidates that are in `new` are taken from `new`, not read from the database;
+        // `new` joins the cache after the loop.
         let siblings: HashMap<i64, &ClaimFacts> = new.iter().map(|f| (f.id, f)).collect();
         let sibling = |id: &i64| siblings.get(id).copied();
         for c in &new {
-            self.slots.candidates(conn, c, &cfg, &mut cands)?;
+            self.slots.candidates(conn, c, &cfg, &mut self.cands)?;
             // A full cache starts afresh before what this claim needs is loaded (never after:
             // the candidates it held would be skipped).
-            if self.cache.len() + cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
+            if self.cache.len() + self.cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
                 self.cache.clear();
                 self.members.clear();
                 // Words too (claimant keys are free text, so they grow with the corpus);
                 // claims still held keep theirs.
                 self.known.words.clear();
             }
-            missing.clear();
-            missing.extend(cands.iter().copied().filter(|id| !self.cache.contains_key(id) && sibling(id).is_none()));
-            for f in load_facts(conn, &missing, &mut self.known)? {
+            self.missing.clear();
+            self.missing
+                .extend(self.cands.iter().copied().filter(|id| !self.cache.contains_key(id) && sibling(id).is_none()));
+            for f in load_facts(conn, &self.missing, &mut self.known)? {
                 self.cache.insert(f.id, f);
             }
             // Independent claimants already counted as corroborating c.
             let mut corroborating: Vec<&str> = Vec::new();
             let mut agreements = String::new();
             let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
-            for id in &cands {
+            for id in &self.cands {
                 let Some(other) = self.cache.get(id).or_else(|| sibling(id)) else { continue };
                 let agreement_wanted = corroborating.len() < MAX_CORROBORATING_CLAIMANTS
                     && !corroborating.contains(&other.claimant_key.as_str());
@@ -1119,11 +1121,14 @@ impl Detector {
                 self.touched.extend(touched);
             }
         }
+        if self.cache.len() + new.len() > FACTS_CACHE_CLAIMS {
+            self.cache.clear();
+            self.members.clear();
+            self.known.words.clear();
+        }
         for c in new {
             self.cache.insert(c.id, c);
         }
-        self.cands = cands;
-        self.missing = missing;
         Ok(out)
     }
 }

@@ -61,8 +61,8 @@ pub(super) struct Slots {
     watermark: Option<i64>,
     /// Whether a day is fresh for an event: no claim before the watermark is about it.
     fresh: HashMap<(EventType, NaiveDate), bool>,
-    /// The candidates already found for the claim at hand, kept between claims for its
-    /// capacity.
+    /// Scratch for `candidates`: the ids already found for the claim at hand, kept between
+    /// claims for its capacity.
     seen: HashSet<i64>,
 }
 
