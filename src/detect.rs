@@ -36,7 +36,7 @@ pub const MAX_CANDIDATES: usize = 300;
 pub const MAX_CORROBORATING_CLAIMANTS: usize = 20;
 /// Facts of at most this many claims are kept between articles (a few tens of MB, their
 /// words and places shared); past it the cache starts afresh, so memory stays flat however
-/// large the corpus. The conflicts the cached claims belong to are bounded by the same number.
+/// large the corpus. The conflicts of at most this many claims are kept the same way.
 const FACTS_CACHE_CLAIMS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
@@ -1030,6 +1030,15 @@ impl Detector {
         Ok(())
     }
 
+    /// Empties the facts cache and the memberships when they reach `FACTS_CACHE_CLAIMS`.
+    /// Words too (claimant keys are free text, so they grow with the corpus); claims still
+    /// held keep theirs.
+    fn start_afresh(&mut self) {
+        self.cache.clear();
+        self.members.clear();
+        self.known.words.clear();
+    }
+
     /// Compares claims already stored (by id) with the claims there (and with each other).
     pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
         let new = load_facts(conn, claim_ids, &mut self.known)?;
@@ -1074,11 +1083,7 @@ impl Detector {
             // A full cache starts afresh before what this claim needs is loaded (never after:
             // the candidates it held would be skipped).
             if self.cache.len() + self.cands.len() >= FACTS_CACHE_CLAIMS || self.members.len() >= FACTS_CACHE_CLAIMS {
-                self.cache.clear();
-                self.members.clear();
-                // Words too (claimant keys are free text, so they grow with the corpus);
-                // claims still held keep theirs.
-                self.known.words.clear();
+                self.start_afresh();
             }
             self.missing.clear();
             self.missing
@@ -1122,9 +1127,7 @@ impl Detector {
             }
         }
         if self.cache.len() + new.len() > FACTS_CACHE_CLAIMS {
-            self.cache.clear();
-            self.members.clear();
-            self.known.words.clear();
+            self.start_afresh();
         }
         for c in new {
             self.cache.insert(c.id, c);
