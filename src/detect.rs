@@ -1078,6 +1078,15 @@ impl Detector {
         // `new` joins the cache after the loop.
         let siblings: HashMap<i64, &ClaimFacts> = new.iter().map(|f| (f.id, f)).collect();
         let sibling = |id: &i64| siblings.get(id).copied();
+        // Taken from the connection's cache once per call, not once per row: each time
+        // costs an allocation and two hashings of the SQL.
+        let mut add_agreements =
+            conn.prepare_cached("INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)")?;
+        let mut add_member = conn.prepare_cached(
+            "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, pair_a, pair_b, window_hours, added)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut agreements = String::new();
         for c in &new {
             self.slots.candidates(conn, c, &cfg, &mut self.cands)?;
             // A full cache starts afresh before what this claim needs is loaded (never after:
@@ -1093,7 +1102,7 @@ impl Detector {
             }
             // Independent claimants already counted as corroborating c.
             let mut corroborating: Vec<&str> = Vec::new();
-            let mut agreements = String::new();
+            agreements.clear();
             let mut conflicting: Vec<(&ClaimFacts, Verdict)> = Vec::new();
             for id in &self.cands {
                 let Some(other) = self.cache.get(id).or_else(|| sibling(id)) else { continue };
@@ -1112,17 +1121,14 @@ impl Detector {
                 agreements.push(']');
                 // A claim's agreements are those found when it was stored: detection run
                 // again over it records nothing new.
-                let n = conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)",
-                    )?
-                    .execute(params![c.id, agreements])?;
+                let n = add_agreements.execute(params![c.id, agreements])?;
                 if n > 0 {
                     out.corroborations += corroborating.len();
                 }
             }
             if !conflicting.is_empty() {
-                let touched = record(conn, &mut self.members, c, &conflicting, &cfg, &self.now, &mut out)?;
+                let touched =
+                    record(conn, &mut add_member, &mut self.members, c, &conflicting, &cfg, &self.now, &mut out)?;
                 self.touched.extend(touched);
             }
         }
@@ -1189,8 +1195,10 @@ fn conflict_day(a: &ClaimFacts, b: &ClaimFacts) -> Option<NaiveDate> {
 /// conflict of its kind and event that holds the other claim, else one that holds `c`, if
 /// the pair `fits` its day; else it flags a new one. Reasons are put into words only for
 /// what is stored. Returns the conflicts that existed before and gained claims.
+#[allow(clippy::too_many_arguments)]
 fn record(
     conn: &Connection,
+    add_member: &mut rusqlite::CachedStatement,
     members: &mut HashMap<i64, Vec<Membership>>,
     c: &ClaimFacts,
     findings: &[(&ClaimFacts, Verdict)],
@@ -1246,11 +1254,7 @@ fn record(
             let side: &str = if is_new { side_c } else { side_o };
             // The pair that attached the claim, not its reason in words: `Reasons` writes
             // them from the pair when they are read.
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, pair_a, pair_b, window_hours, added)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![conflict, claim, side, c.id, other.id, cfg.window_hours, now])?;
+            add_member.execute(params![conflict, claim, side, c.id, other.id, cfg.window_hours, now])?;
             if !created.contains(&conflict) {
                 out.claims_attached += 1;
                 touched.push(conflict);

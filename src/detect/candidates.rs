@@ -61,9 +61,25 @@ pub(super) struct Slots {
     watermark: Option<i64>,
     /// Whether a day is fresh for an event: no claim before the watermark is about it.
     fresh: HashMap<(EventType, NaiveDate), bool>,
-    /// Scratch for `candidates`: the ids already found for the claim at hand, kept between
-    /// claims for its capacity.
+    /// Scratch for `candidates`, kept between claims for its capacity.
+    scratch: Scratch,
+}
+
+/// What `candidates` works with for one claim: the ids already found, the claim's own places
+/// and those around them, the days to look at. Candidates are looked for by the million,
+/// and allocating these for each was a cost that grew with the heap.
+#[derive(Default)]
+struct Scratch {
     seen: HashSet<i64>,
+    near: Near,
+}
+
+/// A claim's own places, the places around them, and the days to look at.
+#[derive(Default)]
+struct Near {
+    own: Vec<i64>,
+    around: Vec<i64>,
+    days: Vec<Option<NaiveDate>>,
 }
 
 impl Slots {
@@ -197,11 +213,16 @@ impl Slots {
         cfg: &DetectConfig,
         out: &mut Vec<i64>,
     ) -> rusqlite::Result<()> {
-        let mut found = Found { me: c.id, ids: out, seen: std::mem::take(&mut self.seen) };
-        found.ids.clear();
-        found.seen.clear();
-        let filled = self.fill(conn, c, cfg, &mut found);
-        self.seen = found.seen;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let Scratch { seen, near } = &mut scratch;
+        out.clear();
+        seen.clear();
+        near.own.clear();
+        near.around.clear();
+        near.days.clear();
+        let mut found = Found { me: c.id, ids: out, seen };
+        let filled = self.fill(conn, c, cfg, &mut found, near);
+        self.scratch = scratch;
         filled
     }
 
@@ -211,7 +232,9 @@ impl Slots {
         c: &ClaimFacts,
         cfg: &DetectConfig,
         found: &mut Found,
+        near: &mut Near,
     ) -> rusqlite::Result<()> {
+        let Near { own, around, days } = near;
         if !c.event.is_checkable() || c.places.is_empty() {
             return Ok(());
         }
@@ -225,8 +248,6 @@ impl Slots {
         };
         // Countries are left out: a country contains everything in it, too broad to set
         // claims against each other (see place_link).
-        let mut own: Vec<i64> = Vec::new();
-        let mut around: Vec<i64> = Vec::new();
         for p in &c.places {
             if p.kind != "country" && !own.contains(&p.id) {
                 own.push(p.id);
@@ -240,22 +261,22 @@ impl Slots {
         }
         around.retain(|a| !own.contains(a));
         let Some(day) = c.date else {
-            return undated_candidates(conn, events, &own, &around, found);
+            return undated_candidates(conn, events, own, around, found);
         };
 
         let window_days = (cfg.window_hours / 24).max(0);
-        let mut days = vec![Some(day)];
+        days.push(Some(day));
         for off in 1..=window_days {
             days.push(Some(day + Duration::days(off)));
             days.push(Some(day - Duration::days(off)));
         }
         days.push(None);
-        for d in days {
+        for &d in days.iter() {
             for &event in events {
-                for &place in &own {
+                for &place in own.iter() {
                     found.extend(self.ids(conn, Slot { place, event, day: d, inside: true })?);
                 }
-                for &place in &around {
+                for &place in around.iter() {
                     found.extend(self.ids(conn, Slot { place, event, day: d, inside: false })?);
                 }
                 if found.full() {
@@ -267,7 +288,7 @@ impl Slots {
         if happens_once(c.event) && c.polarity == "asserted" && dated {
             for off in window_days + 1..=DATE_CONFLICT_DAYS {
                 for d in [day + Duration::days(off), day - Duration::days(off)] {
-                    for &place in &own {
+                    for &place in own.iter() {
                         found.extend(self.ids(conn, Slot { place, event: c.event, day: Some(d), inside: false })?);
                     }
                 }
@@ -284,7 +305,7 @@ impl Slots {
 struct Found<'a> {
     me: i64,
     ids: &'a mut Vec<i64>,
-    seen: HashSet<i64>,
+    seen: &'a mut HashSet<i64>,
 }
 
 impl Found<'_> {
