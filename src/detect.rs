@@ -1152,13 +1152,15 @@ fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, 
         "SELECT cc.claim_id, cc.conflict_id, k.kind, k.event_type, k.event_date
            FROM json_each(?1) j CROSS JOIN conflict_claims cc ON cc.claim_id = j.value JOIN conflicts k ON k.id = cc.conflict_id",
     )?;
+    // Read in place, without a String per column: memberships are read by the million.
     let rows = stmt.query_map([json_ids(&missing)], |r| {
+        let day = r.get_ref(4)?.as_str_or_null()?.and_then(|d| d.parse::<NaiveDate>().ok()).map(day_number);
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<String>>(4)?,
+            ConflictKind::parse(r.get_ref(2)?.as_str()?),
+            EventType::parse(r.get_ref(3)?.as_str()?),
+            day,
         ))
     })?;
     for id in ids {
@@ -1167,8 +1169,7 @@ fn load_members(conn: &Connection, members: &mut HashMap<i64, Vec<Membership>>, 
     for row in rows {
         let (claim, conflict, kind, event, day) = row?;
         // A kind or event this version does not know can never be joined: leave it out.
-        let (Some(kind), Some(event)) = (ConflictKind::parse(&kind), EventType::parse(&event)) else { continue };
-        let day = day.and_then(|d| d.parse().ok()).map(day_number);
+        let (Some(kind), Some(event)) = (kind, event) else { continue };
         members.entry(claim).or_default().push(Membership { conflict, kind, event: event.name(), day });
     }
     Ok(())
