@@ -63,7 +63,7 @@ pub struct Splitter {
 /// which was two fifths of extraction.
 struct Rules {
     /// Each rule as `before(after)`: a break goes where the group starts.
-    rules: Vec<(regex::Regex, bool)>,
+    rules: Vec<Rule>,
     any: regex::RegexSet,
     #[cfg(test)]
     reference: srx::Rules,
@@ -105,19 +105,34 @@ struct RawRule {
     do_break: bool,
 }
 
+/// A rule's regex is compiled the first time a line needs it: most runs need a few dozen
+/// of the 140-odd, and compiling them all was a fifth of every command's start-up. The
+/// `srx` crate has compiled every pattern while parsing the file, so none can fail here.
+struct Rule {
+    pattern: String,
+    do_break: bool,
+    regex: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Rule {
+    fn regex(&self) -> Option<&regex::Regex> {
+        self.regex.get_or_init(|| regex::Regex::new(&self.pattern).ok()).as_ref()
+    }
+}
+
 impl Rules {
     fn new(srx: &srx::SRX, lang: &str) -> Result<Rules, String> {
         let parsed = srx.language_rules(lang);
         let raw: RawRules = serde_json::to_value(&parsed)
             .and_then(serde_json::from_value)
             .map_err(|e| format!("data/segment.srx: rules of '{lang}': {e}"))?;
-        let mut rules = Vec::with_capacity(raw.rules.len());
-        for r in &raw.rules {
-            let re = regex::Regex::new(&r.regex).map_err(|e| format!("data/segment.srx: {e}"))?;
-            rules.push((re, r.do_break));
-        }
         let any = regex::RegexSet::new(raw.rules.iter().map(|r| without_word_boundaries(&r.regex)))
             .map_err(|e| format!("data/segment.srx: {e}"))?;
+        let rules = raw
+            .rules
+            .into_iter()
+            .map(|r| Rule { pattern: r.regex, do_break: r.do_break, regex: std::sync::OnceLock::new() })
+            .collect();
         Ok(Rules {
             rules,
             any,
@@ -130,7 +145,8 @@ impl Rules {
     fn split_ranges(&self, text: &str) -> Vec<Range<usize>> {
         let mut breaks: Vec<Option<bool>> = vec![None; text.len()];
         'rules: for i in self.any.matches(text).iter() {
-            let (re, do_break) = &self.rules[i];
+            let rule = &self.rules[i];
+            let (Some(re), do_break) = (rule.regex(), &rule.do_break) else { continue };
             for caps in re.captures_iter(text) {
                 let Some(at) = caps.get(1).map(|m| m.start()) else { continue };
                 if at >= text.len() {
