@@ -84,6 +84,14 @@ struct Near {
     days: Vec<Option<NaiveDate>>,
 }
 
+impl Near {
+    fn clear(&mut self) {
+        self.own.clear();
+        self.around.clear();
+        self.days.clear();
+    }
+}
+
 impl Slots {
     pub(super) fn forget(&mut self) {
         self.slots.clear();
@@ -219,9 +227,7 @@ impl Slots {
         let Scratch { seen, near } = &mut scratch;
         out.clear();
         seen.clear();
-        near.own.clear();
-        near.around.clear();
-        near.days.clear();
+        near.clear();
         let mut found = Found { me: c.id, ids: out, seen };
         let filled = self.fill(conn, c, cfg, &mut found, near);
         self.scratch = scratch;
@@ -339,21 +345,44 @@ fn read_holders(conn: &Connection, place: i64, event: EventType) -> rusqlite::Re
     places
 }
 
-/// The SQL of `read_at`, for a dated and an undated slot. The limit is written into it, not
-/// bound: SQLite re-plans a statement whenever a parameter used in LIMIT is bound again,
-/// which cost a fifth of the ingest. Written once: slots are read by the hundred thousand.
-static READ_AT: LazyLock<[String; 2]> = LazyLock::new(|| {
-    ["= ?3", "IS NULL"].map(|date| {
+/// The candidate queries. `MAX_CANDIDATES` is written into their SQL, not bound: SQLite
+/// re-plans a statement whenever a parameter used in LIMIT is bound again, which cost a
+/// fifth of the ingest. Written once, as they are run by the hundred thousand.
+struct Sql {
+    /// A slot at a place, on a day (`read_at`).
+    at_day: String,
+    /// A slot at a place, of claims without a date (`read_at`).
+    at_undated: String,
+    /// Claims of any date inside a place, and at a place (`undated_candidates`).
+    any_day_inside: String,
+    any_day_at: String,
+}
+
+static SQL: LazyLock<Sql> = LazyLock::new(|| {
+    let at = |date: &str| {
         format!(
             "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2 AND event_date {date}
               ORDER BY claim_id DESC LIMIT {MAX_CANDIDATES}"
         )
-    })
+    };
+    Sql {
+        at_day: at("= ?3"),
+        at_undated: at("IS NULL"),
+        any_day_inside: format!(
+            "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
+              WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 LIMIT {MAX_CANDIDATES}"
+        ),
+        any_day_at: format!(
+            "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2
+              ORDER BY event_date DESC LIMIT {MAX_CANDIDATES}"
+        ),
+    }
 });
 
 fn read_at(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
     let event = s.event.name();
-    let mut stmt = conn.prepare_cached(&READ_AT[usize::from(s.day.is_none())])?;
+    let sql = if s.day.is_some() { &SQL.at_day } else { &SQL.at_undated };
+    let mut stmt = conn.prepare_cached(sql)?;
     let ids = match s.day {
         Some(day) => stmt.query_map(params![s.place, event, day.to_string()], |r| r.get(0))?.collect(),
         None => stmt.query_map(params![s.place, event], |r| r.get(0))?.collect(),
@@ -371,16 +400,8 @@ fn undated_candidates(
     around: &[i64],
     found: &mut Found,
 ) -> rusqlite::Result<()> {
-    let inside = format!(
-        "SELECT DISTINCT cp.claim_id FROM place_ancestors pa CROSS JOIN claim_places cp ON cp.place_id = pa.place_id
-          WHERE pa.ancestor_id = ?1 AND cp.event_type = ?2 LIMIT {MAX_CANDIDATES}"
-    );
-    let at = format!(
-        "SELECT claim_id FROM claim_places WHERE place_id = ?1 AND event_type = ?2
-          ORDER BY event_date DESC LIMIT {MAX_CANDIDATES}"
-    );
     for &event in events {
-        for (sql, places) in [(&inside, own), (&at, around)] {
+        for (sql, places) in [(&SQL.any_day_inside, own), (&SQL.any_day_at, around)] {
             let mut stmt = conn.prepare_cached(sql)?;
             for &place in places {
                 let ids: Vec<i64> =
