@@ -1,6 +1,7 @@
 //! Storing one article with its statements and claims, and detecting the conflicts its
 //! claims take part in, all in one transaction: never half an article in the database.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -10,25 +11,32 @@ use crate::detect::{DetectOutcome, Detector, StoredClaim, StoredPlace};
 use crate::extract::{ClaimDraft, Extraction, Pipeline, UNATTRIBUTED};
 use crate::text::fold;
 
-/// Lexicon actor index → `actors.id`.
-#[derive(Debug, Default, Clone)]
-pub struct ActorIds(HashMap<usize, i64>);
+/// Lexicon actor index → `actors.id`, and the claimant key of each actor.
+#[derive(Debug, Clone)]
+pub struct ActorIds {
+    ids: HashMap<usize, i64>,
+    /// `claimant_key` of a claimant who is the actor, by lexicon index: written once, not
+    /// once per claim.
+    keys: Vec<String>,
+}
 
 impl ActorIds {
     /// Syncs the actors table with the lexicon and maps indices to ids.
     pub fn sync(conn: &Connection, pipeline: &Pipeline) -> rusqlite::Result<ActorIds> {
         crate::db::sync_actors(conn, &pipeline.lexicon)?;
-        let mut map = HashMap::new();
+        let mut ids = HashMap::new();
+        let mut keys = Vec::new();
         for (i, a) in pipeline.lexicon.actors.actors.iter().enumerate() {
             if let Some(id) = crate::db::actor_id(conn, &a.name)? {
-                map.insert(i, id);
+                ids.insert(i, id);
             }
+            keys.push(format!("actor:{}", a.name));
         }
-        Ok(ActorIds(map))
+        Ok(ActorIds { ids, keys })
     }
 
     fn get(&self, i: Option<usize>) -> Option<i64> {
-        i.and_then(|i| self.0.get(&i).copied())
+        i.and_then(|i| self.ids.get(&i).copied())
     }
 }
 
@@ -40,11 +48,11 @@ pub enum Stored {
 
 /// Who a claim's claimant is, for "the same claimant" tests: the actor when known (so
 /// "l'OSDH" and "SOHR" are one), else the words folded.
-fn claimant_key(pipeline: &Pipeline, c: &ClaimDraft) -> String {
-    match c.source.claimant_actor {
-        Some(a) => format!("actor:{}", pipeline.lexicon.actors.actors[a].name),
-        None if c.source.claimant == UNATTRIBUTED => UNATTRIBUTED.to_string(),
-        None => fold(&c.source.claimant),
+fn claimant_key<'a>(actors: &'a ActorIds, c: &ClaimDraft) -> Cow<'a, str> {
+    match c.source.claimant_actor.and_then(|a| actors.keys.get(a)) {
+        Some(key) => Cow::Borrowed(key),
+        None if c.source.claimant == UNATTRIBUTED => Cow::Borrowed(UNATTRIBUTED),
+        None => Cow::Owned(fold(&c.source.claimant)),
     }
 }
 
@@ -118,7 +126,7 @@ pub fn store_in(
         extraction.better_title.as_ref().or(article.title.as_ref()),
         article.url,
         article.author,
-        article.published.map(|d| d.to_string()),
+        article.published.map(crate::db::DayText::new),
         article.lang.map(|l| l.code()).unwrap_or("en"),
         article.body,
         crate::db::now()
@@ -160,9 +168,9 @@ pub fn store_in(
         )?;
         for c in &extraction.claims {
             let q = c.quantities.first();
-            let key = claimant_key(pipeline, c);
+            let key = claimant_key(actors, c);
             let st_start = extraction.statements[c.statement].span.start;
-            let event_date = c.date.date.map(|d| d.to_string());
+            let event_date = c.date.date.map(crate::db::DayText::new);
             ins.execute(params![
                 statement_ids[c.statement],
                 article_id,

@@ -28,6 +28,7 @@ use rusqlite::{params, Connection};
 use super::{
     happens_once, is_control, is_people_measure, ClaimFacts, DetectConfig, DATE_CONFLICT_DAYS, MAX_CANDIDATES,
 };
+use crate::db::DayText;
 use crate::lexicon::EventType;
 
 /// Past this many slots, or this many claim ids held in them (32 MB), the cache starts
@@ -112,7 +113,7 @@ impl Slots {
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM claims WHERE event_type = ?1 AND event_date = ?2 AND id < ?3)",
             )?
-            .query_row(params![event.name(), day.to_string(), watermark], |r| r.get(0))?;
+            .query_row(params![event.name(), DayText::new(day), watermark], |r| r.get(0))?;
         self.fresh.insert((event, day), !before);
         Ok(!before)
     }
@@ -384,7 +385,7 @@ fn read_at(conn: &Connection, s: Slot) -> rusqlite::Result<Vec<i64>> {
     let sql = if s.day.is_some() { &SQL.at_day } else { &SQL.at_undated };
     let mut stmt = conn.prepare_cached(sql)?;
     let ids = match s.day {
-        Some(day) => stmt.query_map(params![s.place, event, day.to_string()], |r| r.get(0))?.collect(),
+        Some(day) => stmt.query_map(params![s.place, event, DayText::new(day)], |r| r.get(0))?.collect(),
         None => stmt.query_map(params![s.place, event], |r| r.get(0))?.collect(),
     };
     ids
