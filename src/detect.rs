@@ -691,17 +691,33 @@ impl PlaceInfo {
 /// left out). Two queries for the whole list, not two per claim: a claim whose candidates
 /// are not cached needs up to `MAX_CANDIDATES` of them.
 fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Result<Vec<ClaimFacts>> {
+    let mut facts = Vec::new();
+    load_facts_into(conn, ids, known, &mut facts)?;
+    Ok(facts)
+}
+
+/// `load_facts` into `facts` (cleared first), a buffer the caller keeps: the facts of up to
+/// `MAX_CANDIDATES` claims take tens of KB, and a block that large, allocated for every
+/// claim compared, had malloc consolidate its free lists each time.
+fn load_facts_into(
+    conn: &Connection,
+    ids: &[i64],
+    known: &mut Known,
+    facts: &mut Vec<ClaimFacts>,
+) -> rusqlite::Result<()> {
+    facts.clear();
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let list = json_ids(ids);
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.article_id, c.statement_id, c.claimant, c.claimant_key, c.claimant_side, c.polarity, c.event_type,
                 c.actor_side, c.event_date, c.date_source, c.date_precision, a.published,
                 c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure
-           FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value JOIN articles a ON a.id = c.article_id",
+           FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value CROSS JOIN articles a ON a.id = c.article_id",
     )?;
-    let mut found: HashMap<i64, ClaimFacts> = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    // Rows come in the list's order (CROSS JOIN keeps `json_each` the outer loop, and each
+    // id matches at most one claim), which is the order given without repeats.
     let rows = stmt.query_map([&list], |r| {
         let date = |s: Option<&str>| s.and_then(|s| s.parse::<NaiveDate>().ok());
         let event_date = date(r.get_ref(9)?.as_str_or_null()?);
@@ -733,10 +749,10 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
         })
     })?;
     for f in rows {
-        let f = f?;
-        found.insert(f.id, f);
+        facts.push(f?);
     }
-    // A claim's places come in its key's order, (claim, place), as they always have.
+    // A claim's places come in its key's order, (claim, place), as they always have; the
+    // claims come in the list's order, as their facts do.
     let mut stmt = conn.prepare_cached(
         "SELECT cp.claim_id, cp.place_id, cp.relation, cp.reading, cp.surface, cp.match_kind, cp.score
            FROM json_each(?1) j CROSS JOIN claim_places cp ON cp.claim_id = j.value",
@@ -751,10 +767,15 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
             (r.get_ref(5)?.as_str()? == "fuzzy").then_some(r.get::<_, f64>(6)?),
         ))
     })?;
+    let mut at = 0;
     for row in rows {
         let (claim, id, near, broad, surface, fuzzy) = row?;
-        let (Some(f), Some(info)) = (found.get_mut(&claim), PlaceInfo::get(conn, known, id)?) else { continue };
-        f.places.push(ClaimPlace {
+        // The claim is at `at` or after it (looked for from the start should it not be).
+        let found = facts[at..].iter().position(|f| f.id == claim).map(|i| at + i);
+        let Some(i) = found.or_else(|| facts.iter().position(|f| f.id == claim)) else { continue };
+        at = i;
+        let Some(info) = PlaceInfo::get(conn, known, id)? else { continue };
+        facts[at].places.push(ClaimPlace {
             id,
             name: info.name.clone(),
             kind: info.kind.clone(),
@@ -765,7 +786,7 @@ fn load_facts(conn: &Connection, ids: &[i64], known: &mut Known) -> rusqlite::Re
             fuzzy,
         });
     }
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    Ok(())
 }
 
 /// Reasons in words for what detection stored as pairs of claims (conflict memberships and
@@ -970,10 +991,11 @@ pub struct Detector {
     /// "attached" afterwards, while a review committed by another process between batches
     /// still comes before the claims attached after it.
     now: String,
-    /// Scratch for `compare`: the candidates of a claim, and those of them not cached, kept
-    /// between claims for their capacity.
+    /// Scratch for `compare`: the candidates of a claim, those of them not cached, and their
+    /// facts as read, kept between claims for their capacity.
     cands: Vec<i64>,
     missing: Vec<i64>,
+    loaded: Vec<ClaimFacts>,
 }
 
 impl Detector {
@@ -988,6 +1010,7 @@ impl Detector {
             now: crate::db::now(),
             cands: Vec::new(),
             missing: Vec::new(),
+            loaded: Vec::new(),
         }
     }
 
@@ -1099,7 +1122,8 @@ impl Detector {
             self.missing.clear();
             self.missing
                 .extend(self.cands.iter().copied().filter(|id| !self.cache.contains_key(id) && sibling(id).is_none()));
-            for f in load_facts(conn, &self.missing, &mut self.known)? {
+            load_facts_into(conn, &self.missing, &mut self.known, &mut self.loaded)?;
+            for f in self.loaded.drain(..) {
                 self.cache.insert(f.id, f);
             }
             // Independent claimants already counted as corroborating c.
@@ -1396,6 +1420,39 @@ mod tests {
         b.quantity = Some((22.5, 27.5, "people".into(), "killed".into()));
         assert_eq!(judge(&a, &b, &cfg).unwrap().kind, None);
         assert!(ranges_overlap((40.0, 40.0), (42.0, 42.0)), "tolerance joins 40 and 42");
+    }
+
+    #[test]
+    fn facts_are_loaded_in_the_order_asked_with_their_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::lexicon::Lexicon::shared()).unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles (id, content_hash, source, lang, body, ingested_at) VALUES (1, 'h', 's', 'en', 'b', 'now');
+             INSERT INTO statements (id, article_id, position, paragraph, span_start, span_end, kind, text)
+                    VALUES (1, 1, 0, 0, 0, 1, 'sentence', 'b');",
+        )
+        .unwrap();
+        for id in 1..=4 {
+            conn.execute(
+                "INSERT INTO claims (id, statement_id, article_id, claimant, claimant_side, polarity, modality, event_type,
+                                     date_precision, date_source, claimant_key, clause_start, clause_end)
+                 VALUES (?1, 1, 1, 'SANA', 'government', 'denied', 'certain', 'withdrawal', 'unknown', 'unknown', 'sana', 0, 1)",
+                [id],
+            )
+            .unwrap();
+        }
+        // Claim 3 names two places, claim 1 one, claims 2 and 4 none.
+        for (claim, place) in [(3, 169577), (3, 163843), (1, 169577)] {
+            conn.execute(
+                "INSERT INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, event_type)
+                 VALUES (?1, ?2, 'x', 'exact', 1.0, 'city', 'withdrawal')",
+                [claim, place],
+            )
+            .unwrap();
+        }
+        let facts = load_facts(&conn, &[3, 9, 1, 3, 4], &mut Known::default()).unwrap();
+        let got: Vec<(i64, Vec<i64>)> = facts.iter().map(|f| (f.id, f.places.iter().map(|p| p.id).collect())).collect();
+        assert_eq!(got, vec![(3, vec![163843, 169577]), (1, vec![169577]), (4, vec![])]);
     }
 
     #[test]
