@@ -245,6 +245,7 @@ impl DayText {
         use chrono::Datelike;
         let mut text = DayText { bytes: [0; 16], len: 10 };
         let (y, m, d) = (day.year(), day.month(), day.day());
+        // chrono's years run from -262143 to 262142: "+262142-12-31" is 13 bytes of the 16.
         if !(0..=9999).contains(&y) {
             use std::io::Write;
             let mut out = &mut text.bytes[..];

@@ -716,8 +716,9 @@ fn load_facts_into(
                 c.quantity_low, c.quantity_high, c.quantity_unit, c.quantity_measure
            FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value CROSS JOIN articles a ON a.id = c.article_id",
     )?;
-    // Rows come in the list's order (CROSS JOIN keeps `json_each` the outer loop, and each
-    // id matches at most one claim), which is the order given without repeats.
+    // Rows come in the list's order: CROSS JOIN keeps `json_each` the outer loop (and
+    // `articles` the inner one), each id matches at most one claim, and nothing sorts.
+    // The list is the ids given without repeats (`json_ids`). A test checks the order.
     let rows = stmt.query_map([&list], |r| {
         let date = |s: Option<&str>| s.and_then(|s| s.parse::<NaiveDate>().ok());
         let event_date = date(r.get_ref(9)?.as_str_or_null()?);
@@ -770,7 +771,8 @@ fn load_facts_into(
     let mut at = 0;
     for row in rows {
         let (claim, id, near, broad, surface, fuzzy) = row?;
-        // The claim is at `at` or after it (looked for from the start should it not be).
+        // The claim is at `at` or after it, places coming in the claims' order; looked for
+        // from the start should a query plan ever give another order.
         let found = facts[at..].iter().position(|f| f.id == claim).map(|i| at + i);
         let Some(i) = found.or_else(|| facts.iter().position(|f| f.id == claim)) else { continue };
         at = i;
@@ -1175,7 +1177,9 @@ impl Detector {
 /// into items of the same size reuses its allocation (std's in-place collection; were it
 /// not to, this would only allocate as before). Lists made afresh for each claim were 4.4
 /// allocations a claim.
+/// (In-place collection is how std works, not a promise; the sizes are checked here.)
 fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    const { assert!(size_of::<T>() == size_of::<U>() && align_of::<T>() == align_of::<U>()) };
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
 }

@@ -49,6 +49,7 @@ pub enum Stored {
 /// Who a claim's claimant is, for "the same claimant" tests: the actor when known (so
 /// "l'OSDH" and "SOHR" are one), else the words folded.
 fn claimant_key<'a>(actors: &'a ActorIds, c: &ClaimDraft) -> Cow<'a, str> {
+    // `keys` holds every actor of the lexicon the extraction used (`ActorIds::sync`).
     match c.source.claimant_actor.and_then(|a| actors.keys.get(a)) {
         Some(key) => Cow::Borrowed(key),
         None if c.source.claimant == UNATTRIBUTED => Cow::Borrowed(UNATTRIBUTED),
