@@ -59,7 +59,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate, Weekday};
 use claimtrack::cli::Ctx;
 use claimtrack::cmd::ingest::{run_ingest, IngestArgs, Summary};
-use claimtrack::detect::{DetectConfig, DetectOutcome, Detector, DEFAULT_WINDOW_HOURS};
+use claimtrack::detect::{DetectConfig, DetectOutcome, Detector, Recorder, DEFAULT_WINDOW_HOURS};
 use claimtrack::extract::Pipeline;
 use claimtrack::gazetteer::{parse_places_tsv, Gazetteer, BUILTIN_PLACES};
 use claimtrack::lexicon::Lexicon;
@@ -1830,8 +1830,9 @@ fn measure_detect(db: &Path) -> Res<DetectRun> {
     let started = Instant::now();
     // One detector for the run, as an ingest keeps one (its caches of claim facts and slots).
     let mut detector = Detector::new(cfg);
+    let mut recorder = Recorder::prepare(&conn).map_err(sq)?;
     for ids in &groups {
-        let o = detector.detect(&conn, ids).map_err(sq)?;
+        let o = detector.detect(&mut recorder, ids).map_err(sq)?;
         outcome.conflicts_created += o.conflicts_created;
         outcome.claims_attached += o.claims_attached;
         outcome.corroborations += o.corroborations;

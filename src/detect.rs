@@ -16,7 +16,9 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::insert::Insert;
 use crate::lexicon::EventType;
+use crate::values;
 
 mod candidates;
 
@@ -962,6 +964,37 @@ pub struct DetectOutcome {
     pub corroborations: usize,
 }
 
+/// The connection detection reads and records on, with the inserts it records findings
+/// with, prepared once (bound without copying, see `insert`).
+pub struct Recorder<'c> {
+    pub conn: &'c Connection,
+    agreements: Insert<'c>,
+    member: Insert<'c>,
+    conflict: Insert<'c>,
+}
+
+impl<'c> Recorder<'c> {
+    pub fn prepare(conn: &'c Connection) -> rusqlite::Result<Recorder<'c>> {
+        Ok(Recorder {
+            conn,
+            agreements: Insert::prepare(
+                conn,
+                "INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)",
+            )?,
+            member: Insert::prepare(
+                conn,
+                "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, pair_a, pair_b, window_hours, added)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            conflict: Insert::prepare(
+                conn,
+                "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated, event_date)
+                 VALUES (?1, ?2, 'open', ?3, ?4, ?4, ?5)",
+            )?,
+        })
+    }
+}
+
 /// A conflict a claim belongs to.
 #[derive(Debug, Clone, Copy)]
 struct Membership {
@@ -1063,29 +1096,30 @@ impl Detector {
     }
 
     /// Compares claims already stored (by id) with the claims there (and with each other).
-    pub fn detect(&mut self, conn: &Connection, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
-        let new = load_facts(conn, claim_ids, &mut self.known)?;
-        self.compare(conn, new, false)
+    pub fn detect(&mut self, db: &mut Recorder, claim_ids: &[i64]) -> rusqlite::Result<DetectOutcome> {
+        let new = load_facts(db.conn, claim_ids, &mut self.known)?;
+        self.compare(db, new, false)
     }
 
     /// Compares claims just stored, as the writer stored them, with the claims already
     /// there (and with each other): the same as `detect` on their ids, without reading
     /// back what the writer has in hand.
-    pub fn detect_stored(&mut self, conn: &Connection, claims: &[StoredClaim]) -> rusqlite::Result<DetectOutcome> {
+    pub fn detect_stored(&mut self, db: &mut Recorder, claims: &[StoredClaim]) -> rusqlite::Result<DetectOutcome> {
         let mut new = Vec::with_capacity(claims.len());
         for c in claims {
-            new.push(c.facts(conn, &mut self.known)?);
+            new.push(c.facts(db.conn, &mut self.known)?);
         }
-        self.compare(conn, new, true)
+        self.compare(db, new, true)
     }
 
     /// `just_stored`: `new` are the claims stored last, in the order stored.
     fn compare(
         &mut self,
-        conn: &Connection,
+        db: &mut Recorder,
         new: Vec<ClaimFacts>,
         just_stored: bool,
     ) -> rusqlite::Result<DetectOutcome> {
+        let conn = db.conn;
         let cfg = self.cfg;
         let mut out = DetectOutcome::default();
         for c in &new {
@@ -1101,14 +1135,6 @@ impl Detector {
         // `new` joins the cache after the loop.
         let siblings: HashMap<i64, &ClaimFacts> = new.iter().map(|f| (f.id, f)).collect();
         let sibling = |id: &i64| siblings.get(id).copied();
-        // Taken from the connection's cache once per call, not once per row: each time
-        // costs an allocation and two hashings of the SQL.
-        let mut add_agreements =
-            conn.prepare_cached("INSERT OR IGNORE INTO claim_corroborations (claim_id, agreements) VALUES (?1, ?2)")?;
-        let mut add_member = conn.prepare_cached(
-            "INSERT OR IGNORE INTO conflict_claims (conflict_id, claim_id, side, pair_a, pair_b, window_hours, added)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
         let mut agreements = String::new();
         // The two lists below are made for each claim and borrow what it is compared with;
         // their allocations are passed from one claim to the next (see `recycle`).
@@ -1149,14 +1175,13 @@ impl Detector {
                 agreements.push(']');
                 // A claim's agreements are those found when it was stored: detection run
                 // again over it records nothing new.
-                let n = add_agreements.execute(params![c.id, agreements])?;
+                let n = db.agreements.run(&values![c.id, &agreements])?;
                 if n > 0 {
                     out.corroborations += corroborating.len();
                 }
             }
             if !conflicting.is_empty() {
-                let touched =
-                    record(conn, &mut add_member, &mut self.members, c, &conflicting, &cfg, &self.now, &mut out)?;
+                let touched = record(db, &mut self.members, c, &conflicting, &cfg, &self.now, &mut out)?;
                 self.touched.extend(touched);
             }
             spare_corroborating = recycle(corroborating);
@@ -1238,10 +1263,8 @@ fn conflict_day(a: &ClaimFacts, b: &ClaimFacts) -> Option<NaiveDate> {
 /// conflict of its kind and event that holds the other claim, else one that holds `c`, if
 /// the pair `fits` its day; else it flags a new one. Reasons are put into words only for
 /// what is stored. Returns the conflicts that existed before and gained claims.
-#[allow(clippy::too_many_arguments)]
 fn record(
-    conn: &Connection,
-    add_member: &mut rusqlite::CachedStatement,
+    db: &mut Recorder,
     members: &mut HashMap<i64, Vec<Membership>>,
     c: &ClaimFacts,
     findings: &[(&ClaimFacts, Verdict)],
@@ -1250,7 +1273,7 @@ fn record(
     out: &mut DetectOutcome,
 ) -> rusqlite::Result<Vec<i64>> {
     let ids: Vec<i64> = std::iter::once(c.id).chain(findings.iter().map(|(o, _)| o.id)).collect();
-    load_members(conn, members, &ids)?;
+    load_members(db.conn, members, &ids)?;
     let mut created: Vec<i64> = Vec::new();
     let mut touched: Vec<i64> = Vec::new();
     for (other, v) in findings {
@@ -1266,19 +1289,16 @@ fn record(
             Some(m) => m,
             None => {
                 let day = conflict_day(c, other);
-                conn.prepare_cached(
-                    "INSERT INTO conflicts (kind, event_type, status, explanation, created, updated, event_date)
-                     VALUES (?1, ?2, 'open', ?3, ?4, ?4, ?5)",
-                )?
-                .execute(params![
+                let day_text = day.map(crate::db::DayText::new);
+                db.conflict.run(&values![
                     kind.name(),
                     v.event,
-                    explain(v.rule, c, other, cfg.window_hours),
+                    explain(v.rule, c, other, cfg.window_hours).as_str(),
                     now,
-                    day.map(crate::db::DayText::new)
+                    day_text.as_ref()
                 ])?;
                 out.conflicts_created += 1;
-                let id = conn.last_insert_rowid();
+                let id = db.conn.last_insert_rowid();
                 created.push(id);
                 Membership { conflict: id, kind, event: v.event, day: day.map(day_number) }
             }
@@ -1297,7 +1317,7 @@ fn record(
             let side: &str = if is_new { side_c } else { side_o };
             // The pair that attached the claim, not its reason in words: `Reasons` writes
             // them from the pair when they are read.
-            add_member.execute(params![conflict, claim, side, c.id, other.id, cfg.window_hours, now])?;
+            db.member.run(&values![conflict, claim, side, c.id, other.id, cfg.window_hours, now])?;
             if !created.contains(&conflict) {
                 out.claims_attached += 1;
                 touched.push(conflict);

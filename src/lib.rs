@@ -10,6 +10,7 @@ pub mod db;
 pub mod detect;
 pub mod extract;
 pub mod gazetteer;
+pub mod insert;
 pub mod lexicon;
 pub mod pattern;
 pub mod query;

@@ -4,12 +4,62 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::article::Article;
-use crate::detect::{DetectOutcome, Detector, StoredClaim, StoredPlace};
+use crate::db::DayText;
+use crate::detect::{DetectOutcome, Detector, Recorder, StoredClaim, StoredPlace};
 use crate::extract::{ClaimDraft, Extraction, Pipeline, UNATTRIBUTED};
+use crate::insert::Insert;
 use crate::text::fold;
+use crate::values;
+
+/// The connection an ingest writes on, with the inserts it runs for every article (and
+/// detection's), prepared once and bound without copying (see `insert`).
+pub struct Writes<'c> {
+    pub detect: Recorder<'c>,
+    article: Insert<'c>,
+    statement: Insert<'c>,
+    claim: Insert<'c>,
+    place: Insert<'c>,
+}
+
+impl<'c> Writes<'c> {
+    pub fn prepare(conn: &'c Connection) -> rusqlite::Result<Writes<'c>> {
+        Ok(Writes {
+            detect: Recorder::prepare(conn)?,
+            article: Insert::prepare(
+                conn,
+                "INSERT INTO articles (content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?,
+            statement: Insert::prepare(
+                conn,
+                "INSERT INTO statements (article_id, position, paragraph, span_start, span_end, kind, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            claim: Insert::prepare(
+                conn,
+                "INSERT INTO claims (statement_id, article_id, claimant, claimant_actor_id, claimant_side, relayed_by,
+                    relay_actor_id, outlet_id, polarity, modality, event_type, actor, actor_id, actor_side, event_date,
+                    date_precision, date_source, quantity_low, quantity_high, quantity_unit, quantity_measure,
+                    denies_claim_id, claimant_key, clause_start, clause_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                    ?22, ?23, ?24, ?25)",
+            )?,
+            place: Insert::prepare(
+                conn,
+                "INSERT OR IGNORE INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, relation,
+                    reading, event_type, event_date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?,
+        })
+    }
+
+    pub fn conn(&self) -> &'c Connection {
+        self.detect.conn
+    }
+}
 
 /// Lexicon actor index → `actors.id`, and the claimant key of each actor.
 #[derive(Debug, Clone)]
@@ -59,17 +109,18 @@ fn claimant_key<'a>(actors: &'a ActorIds, c: &ClaimDraft) -> Cow<'a, str> {
 
 /// Stores one article in its own transaction: all of it, or nothing.
 pub fn store_article(
-    conn: &Connection,
+    w: &mut Writes,
     pipeline: &Pipeline,
     actors: &ActorIds,
     article: &Article,
     extraction: &Extraction,
     detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
+    let conn = w.conn();
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let stored = (|| {
         detector.sync(conn)?;
-        let s = store_in(conn, pipeline, actors, article, extraction, detector)?;
+        let s = store_in(w, pipeline, actors, article, extraction, detector)?;
         detector.finish(conn)?;
         conn.execute_batch("COMMIT")?;
         Ok(s)
@@ -94,13 +145,14 @@ pub fn rollback(conn: &Connection, detector: &mut Detector) {
 /// savepoint per article would do it alone, but costs SQLite a statement journal on every
 /// insert; see `cmd::ingest::Writer` for how a batch recovers).
 pub fn store_in(
-    tx: &Connection,
+    w: &mut Writes,
     pipeline: &Pipeline,
     actors: &ActorIds,
     article: &Article,
     extraction: &Extraction,
     detector: &mut Detector,
 ) -> rusqlite::Result<Stored> {
+    let tx = w.conn();
     let hash = &extraction.content_hash;
     if let Some(id) = tx
         .prepare_cached("SELECT id FROM articles WHERE content_hash = ?1")?
@@ -116,86 +168,68 @@ pub fn store_in(
         }
         None => None,
     };
-    tx.prepare_cached(
-        "INSERT INTO articles (content_hash, source, outlet_id, title, url, author, published, lang, body, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
+    let published = article.published.map(DayText::new);
+    w.article.run(&values![
         hash,
-        article.source,
+        &article.source,
         outlet_id,
         extraction.better_title.as_ref().or(article.title.as_ref()),
-        article.url,
-        article.author,
-        article.published.map(crate::db::DayText::new),
+        article.url.as_ref(),
+        article.author.as_ref(),
+        published.as_ref(),
         article.lang.map(|l| l.code()).unwrap_or("en"),
-        article.body,
-        crate::db::now()
+        &article.body,
+        crate::db::now().as_str()
     ])?;
     let article_id = tx.last_insert_rowid();
 
     let mut statement_ids = Vec::with_capacity(extraction.statements.len());
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO statements (article_id, position, paragraph, span_start, span_end, kind, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (i, s) in extraction.statements.iter().enumerate() {
-            ins.execute(params![
-                article_id,
-                i as i64,
-                s.paragraph as i64,
-                s.span.start as i64,
-                s.span.end as i64,
-                s.kind.name(),
-                &article.body[s.span.clone()]
-            ])?;
-            statement_ids.push(tx.last_insert_rowid());
-        }
+    for (i, s) in extraction.statements.iter().enumerate() {
+        w.statement.run(&values![
+            article_id,
+            i as i64,
+            s.paragraph as i64,
+            s.span.start as i64,
+            s.span.end as i64,
+            s.kind.name(),
+            &article.body[s.span.clone()]
+        ])?;
+        statement_ids.push(tx.last_insert_rowid());
     }
 
     let mut claim_ids: Vec<i64> = Vec::with_capacity(extraction.claims.len());
     let mut stored: Vec<StoredClaim> = Vec::with_capacity(extraction.claims.len());
     {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO claims (statement_id, article_id, claimant, claimant_actor_id, claimant_side, relayed_by, relay_actor_id,
-                outlet_id, polarity, modality, event_type, actor, actor_id, actor_side, event_date, date_precision, date_source,
-                quantity_low, quantity_high, quantity_unit, quantity_measure, denies_claim_id, claimant_key, clause_start, clause_end)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-        )?;
-        let mut place = tx.prepare_cached(
-            "INSERT OR IGNORE INTO claim_places (claim_id, place_id, surface, match_kind, score, precision, relation, reading,
-                                                 event_type, event_date)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
         for c in &extraction.claims {
             let q = c.quantities.first();
             let key = claimant_key(actors, c);
             let st_start = extraction.statements[c.statement].span.start;
-            let event_date = c.date.date.map(crate::db::DayText::new);
-            ins.execute(params![
+            let event_date = c.date.date.map(DayText::new);
+            let event_date = event_date.as_ref();
+            w.claim.run(&values![
                 statement_ids[c.statement],
                 article_id,
-                c.source.claimant,
+                &c.source.claimant,
                 actors.get(c.source.claimant_actor),
-                c.source.side,
-                c.source.relayed_by,
+                &c.source.side,
+                c.source.relayed_by.as_ref(),
                 actors.get(c.source.relay_actor),
                 outlet_id,
                 c.polarity.name(),
                 c.modality.name(),
                 c.event.name(),
-                c.actor,
+                c.actor.as_ref(),
                 actors.get(c.actor_id),
-                c.actor_side,
+                &c.actor_side,
                 event_date,
                 c.date.precision.name(),
                 c.date.source.name(),
                 q.map(|q| q.low),
                 q.and_then(|q| q.high.is_finite().then_some(q.high)),
-                q.map(|q| q.unit.clone()),
-                q.map(|q| q.measure.clone()),
+                q.map(|q| q.unit.as_str()),
+                q.map(|q| q.measure.as_str()),
                 c.denies.and_then(|i| claim_ids.get(i).copied()),
-                key,
+                key.as_ref(),
                 (c.clause.start - st_start) as i64,
                 (c.clause.end - st_start) as i64,
             ])?;
@@ -229,7 +263,7 @@ pub fn store_in(
                 if let Some(g) = m.broad {
                     facts.places.push(StoredPlace { id: g, near, broad: true, surface, fuzzy });
                 }
-                place.execute(params![
+                w.place.run(&values![
                     id,
                     m.place,
                     surface,
@@ -242,7 +276,7 @@ pub fn store_in(
                     event_date
                 ])?;
                 if let Some(g) = m.broad {
-                    place.execute(params![
+                    w.place.run(&values![
                         id,
                         g,
                         surface,
@@ -260,6 +294,6 @@ pub fn store_in(
             stored.push(facts);
         }
     }
-    let outcome = detector.detect_stored(tx, &stored)?;
+    let outcome = detector.detect_stored(&mut w.detect, &stored)?;
     Ok(Stored::New { article_id, statements: statement_ids.len(), claims: claim_ids.len(), detect: outcome })
 }

@@ -21,7 +21,7 @@ use crate::article::{Article, Skipped};
 use crate::detect::Detector;
 use crate::extract::Extraction;
 use crate::extract::Pipeline;
-use crate::store::{rollback, store_article, store_in, ActorIds, Stored};
+use crate::store::{rollback, store_article, store_in, ActorIds, Stored, Writes};
 use rusqlite::Connection;
 
 /// Articles waiting between reader, extractors and writer: bounds memory, whatever the corpus.
@@ -51,6 +51,8 @@ const BATCH_BYTES: usize = 32 << 20;
 /// figures count only what was committed.
 struct Writer<'a> {
     conn: &'a Connection,
+    /// The inserts, prepared once on `conn`.
+    writes: Writes<'a>,
     ctx: &'a Ctx,
     pipeline: &'a Pipeline,
     actors: &'a ActorIds,
@@ -82,7 +84,7 @@ impl<'a> Writer<'a> {
             self.started = Some(std::time::Instant::now());
             self.detector.sync(self.conn).map_err(|e| self.fatal(e))?;
         }
-        match store_in(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
+        match store_in(&mut self.writes, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
             Ok(stored) => {
                 self.pending_bytes += article.body.len();
                 self.pending.push((article, extraction, stored));
@@ -138,7 +140,8 @@ impl<'a> Writer<'a> {
         self.started = None;
         self.pending_bytes = 0;
         for (article, extraction, _) in std::mem::take(&mut self.pending) {
-            match store_article(self.conn, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
+            match store_article(&mut self.writes, self.pipeline, self.actors, &article, &extraction, &mut self.detector)
+            {
                 Ok(stored) => s.record(stored),
                 Err(e) => return self.fatal(format!("{cause}; then storing {} again: {e}", article.source)),
             }
@@ -313,8 +316,10 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
 
         let mut pending: BTreeMap<usize, Extracted> = BTreeMap::new();
         let mut next = 0;
+        let writes = Writes::prepare(&conn).map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))?;
         let mut writer = Writer {
             conn: &conn,
+            writes,
             ctx,
             pipeline,
             actors: &actors,
