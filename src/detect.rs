@@ -215,8 +215,9 @@ pub struct ClaimFacts {
     pub places: Vec<ClaimPlace>,
     /// The ids of the first `INLINE_PLACES` of `places` (0: none), set by `index_places`:
     /// most pairs compared share a place, which these tell without following `places` to
-    /// the heap (`shares_a_place`; at 100,000 articles, a cache miss per pair).
-    pub place_ids: [i64; INLINE_PLACES],
+    /// the heap (`shares_a_place`; at 100,000 articles, a cache miss per pair). Private:
+    /// only this module fills `places`, and each time calls `index_places`.
+    place_ids: [i64; INLINE_PLACES],
 }
 
 /// How many place ids a claim's facts hold inline.

@@ -83,9 +83,10 @@ impl<'c> Insert<'c> {
     pub fn prepare(conn: &'c Connection, sql: &str) -> rusqlite::Result<Insert<'c>> {
         let len = c_int::try_from(sql.len()).map_err(|_| failure(ffi::SQLITE_TOOBIG, "SQL too long".into()))?;
         let mut stmt = std::ptr::null_mut();
+        let mut tail: *const std::ffi::c_char = std::ptr::null();
         // SAFETY: `handle` is the open connection `conn` borrows for 'c, used on this thread
-        // only (Connection is not Sync); `sql` is valid for `len` bytes. The statement is
-        // finalized in Drop, before 'c ends.
+        // only (Connection is not Sync); `sql` is valid for `len` bytes, and `tail` points
+        // into it. The statement is finalized in Drop, before 'c ends.
         let rc = unsafe {
             ffi::sqlite3_prepare_v3(
                 conn.handle(),
@@ -93,7 +94,7 @@ impl<'c> Insert<'c> {
                 len,
                 ffi::SQLITE_PREPARE_PERSISTENT,
                 &mut stmt,
-                std::ptr::null_mut(),
+                &mut tail,
             )
         };
         if rc != ffi::SQLITE_OK {
@@ -102,9 +103,16 @@ impl<'c> Insert<'c> {
         let Some(stmt) = NonNull::new(stmt) else {
             return Err(failure(ffi::SQLITE_MISUSE, format!("no statement in: {sql}")));
         };
+        // Built here, so that Drop finalizes it whatever is wrong below.
         // SAFETY: `stmt` was just prepared.
-        let params = unsafe { ffi::sqlite3_bind_parameter_count(stmt.as_ptr()) } as usize;
-        Ok(Insert { conn, stmt, params })
+        let (params, columns) =
+            unsafe { (ffi::sqlite3_bind_parameter_count(stmt.as_ptr()), ffi::sqlite3_column_count(stmt.as_ptr())) };
+        let insert = Insert { conn, stmt, params: params as usize };
+        let rest = (tail as usize).checked_sub(sql.as_ptr() as usize).and_then(|at| sql.get(at..)).unwrap_or("");
+        if !rest.trim().is_empty() || columns != 0 {
+            return Err(failure(ffi::SQLITE_MISUSE, format!("not one statement returning no rows: {sql}")));
+        }
+        Ok(insert)
     }
 
     /// Binds `values` to the statement's parameters in order (as many as it has), runs it,
@@ -120,22 +128,30 @@ impl<'c> Insert<'c> {
         // borrow ends.
         unsafe {
             let mut rc = ffi::SQLITE_OK;
+            let mut too_big = None;
             for (i, v) in values.iter().enumerate() {
                 let i = (i + 1) as c_int;
                 rc = match *v {
                     Value::Null => ffi::sqlite3_bind_null(stmt, i),
                     Value::Int(n) => ffi::sqlite3_bind_int64(stmt, i, n),
                     Value::Real(x) => ffi::sqlite3_bind_double(stmt, i, x),
+                    // An empty text is bound from a static "", as rusqlite does.
+                    Value::Text("") => ffi::sqlite3_bind_text(stmt, i, c"".as_ptr(), 0, ffi::SQLITE_STATIC()),
                     Value::Text(t) => match c_int::try_from(t.len()) {
                         Ok(len) => ffi::sqlite3_bind_text(stmt, i, t.as_ptr().cast(), len, ffi::SQLITE_STATIC()),
-                        Err(_) => ffi::SQLITE_TOOBIG,
+                        Err(_) => {
+                            too_big = Some(i);
+                            ffi::SQLITE_TOOBIG
+                        }
                     },
                 };
                 if rc != ffi::SQLITE_OK {
                     break;
                 }
             }
-            let result = if rc != ffi::SQLITE_OK {
+            let result = if let Some(i) = too_big {
+                Err(failure(ffi::SQLITE_TOOBIG, format!("parameter {i}: a text longer than SQLite takes")))
+            } else if rc != ffi::SQLITE_OK {
                 Err(last_error(self.conn, rc))
             } else {
                 match ffi::sqlite3_step(stmt) {
@@ -229,5 +245,9 @@ mod tests {
         let ignore = Insert::prepare(&conn, "INSERT OR IGNORE INTO t (s) VALUES (?1)");
         assert_eq!(ignore.unwrap().run(&values!["b"]).unwrap(), 0);
         assert!(Insert::prepare(&conn, "INSERT INTO nowhere VALUES (1)").unwrap_err().to_string().contains("nowhere"));
+        // One statement returning no rows, or an error (not a silently dropped remainder).
+        assert!(Insert::prepare(&conn, "INSERT INTO t (s) VALUES ('x'); DELETE FROM t").is_err());
+        assert!(Insert::prepare(&conn, "SELECT s FROM t").is_err());
+        assert!(Insert::prepare(&conn, "INSERT INTO t (s) VALUES ('x'); ").is_ok());
     }
 }

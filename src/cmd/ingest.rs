@@ -228,22 +228,24 @@ fn checkpointer(conn: &Connection, db: &std::path::Path) -> Option<Connection> {
 }
 
 /// How much lower than the writer's the priority of reading and extraction is (a nice
-/// value): the writer is the ingest's critical path.
+/// increment): the writer is the ingest's critical path.
 const FEEDER_NICE: i32 = 10;
 
-/// Lowers the calling thread's priority: reading and extraction then take a core only when
-/// the writer does not need it. At the same priority they took turns with the writer,
+/// Lowers the calling thread's priority by `FEEDER_NICE` (nice 10 gets about a tenth of a
+/// core that a nice-0 thread also wants): reading and extraction then mostly take the
+/// core the writer does not use. At the same priority they took turns with the writer,
 /// which was off its core 12% of the time (`perf sched timehist`, 10,000 bench articles);
 /// they need much less than the one core the writer leaves them, and still take both
 /// cores whenever the writer waits. 10,000 bench articles: 6.0-7.0 s -> 5.4-5.6 s (three
 /// runs each, alternated); 100,000: no difference, the writer being the busier there.
-/// Linux only: there, PRIO_PROCESS with a thread's id sets that thread's nice value alone.
+/// Linux only: there, `nice` changes the calling thread's priority alone, relative to
+/// what it was (so a whole ingest run under `nice` keeps the same order).
 fn yield_to_writer() {
-    // SAFETY: plain system calls about the calling thread; a failure (not permitted, say)
-    // leaves its priority as it was, which is only slower.
+    // SAFETY: a plain system call about the calling thread; a failure leaves its priority
+    // as it was, which is only slower.
     #[cfg(target_os = "linux")]
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, FEEDER_NICE);
+        libc::nice(FEEDER_NICE);
     }
 }
 
