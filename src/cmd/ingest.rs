@@ -50,8 +50,7 @@ const BATCH_BYTES: usize = 32 << 20;
 /// articles before the failing one are stored again, each in its own transaction. Summary
 /// figures count only what was committed.
 struct Writer<'a> {
-    conn: &'a Connection,
-    /// The inserts, prepared once on `conn`.
+    /// The connection (`writes.conn()`) with the inserts prepared on it.
     writes: Writes<'a>,
     ctx: &'a Ctx,
     pipeline: &'a Pipeline,
@@ -80,9 +79,9 @@ impl<'a> Writer<'a> {
 
     fn store(&mut self, article: Article, extraction: Extraction, s: &mut Summary) -> Result<(), Fatal> {
         if self.started.is_none() {
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.fatal(e))?;
+            self.writes.conn().execute_batch("BEGIN IMMEDIATE").map_err(|e| self.fatal(e))?;
             self.started = Some(std::time::Instant::now());
-            self.detector.sync(self.conn).map_err(|e| self.fatal(e))?;
+            self.detector.sync(self.writes.conn()).map_err(|e| self.fatal(e))?;
         }
         match store_in(&mut self.writes, self.pipeline, self.actors, &article, &extraction, &mut self.detector) {
             Ok(stored) => {
@@ -105,7 +104,9 @@ impl<'a> Writer<'a> {
         if self.started.take().is_none() {
             return Ok(());
         }
-        if let Err(e) = self.detector.finish(self.conn).and_then(|()| self.conn.execute_batch("COMMIT")) {
+        if let Err(e) =
+            self.detector.finish(self.writes.conn()).and_then(|()| self.writes.conn().execute_batch("COMMIT"))
+        {
             return Err(self.recover(s, format!("committing: {e}")));
         }
         self.pending_bytes = 0;
@@ -120,7 +121,7 @@ impl<'a> Writer<'a> {
             // has not (about one batch), until a checkpoint copies all of it and the next
             // transaction starts the WAL over.
             if self.since_wal_reset >= WAL_RESET_BATCHES {
-                if crate::db::checkpoint(self.conn).unwrap_or(false) {
+                if crate::db::checkpoint(self.writes.conn()).unwrap_or(false) {
                     self.since_wal_reset = 0;
                 }
             } else {
@@ -136,7 +137,7 @@ impl<'a> Writer<'a> {
     /// again, each in its own transaction, so that what went in before the failure is not
     /// lost. Returns the error to report, naming both failures if storing again fails too.
     fn recover(&mut self, s: &mut Summary, cause: String) -> Fatal {
-        rollback(self.conn, &mut self.detector);
+        rollback(self.writes.conn(), &mut self.detector);
         self.started = None;
         self.pending_bytes = 0;
         for (article, extraction, _) in std::mem::take(&mut self.pending) {
@@ -344,7 +345,6 @@ pub fn run_ingest(ctx: &Ctx, a: &IngestArgs) -> Result<Summary, Fatal> {
         let mut next = 0;
         let writes = Writes::prepare(&conn).map_err(|e| Fatal(format!("{}: {e}", ctx.db.display())))?;
         let mut writer = Writer {
-            conn: &conn,
             writes,
             ctx,
             pipeline,
